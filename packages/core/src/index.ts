@@ -1,0 +1,12 @@
+// Every export here is public API of @mcpmeter/core.
+export { AttributeSetCache } from './attribute-cache.js';
+export { BoundedValues, OTHER, type BoundedValuesOptions } from './bounded.js';
+export {
+  GEN_AI_CHUNK_BUCKETS,
+  GEN_AI_DURATION_BUCKETS,
+  GEN_AI_TOKEN_BUCKETS,
+  MCP_DURATION_BUCKETS,
+  SECONDS_BUCKETS,
+} from './buckets.js';
+export { callHook, describeError, errorClassName, safeExecute, warnOnce } from './safe.js';
+export * as semconv from './semconv.js';
