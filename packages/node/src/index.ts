@@ -1,0 +1,14 @@
+// Every export here is public API of @mcpmeter/node.
+export { ConfigurationError } from './errors.js';
+export { register } from './sdk.js';
+export type {
+  MetricsExporterName,
+  MetricsOptions,
+  MetricsRequestHandler,
+  OtlpProtocol,
+  PrometheusOptions,
+  RegisterHandle,
+  RegisterOptions,
+  TracesExporterName,
+  TracesOptions,
+} from './types.js';

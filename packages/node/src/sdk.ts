@@ -1,0 +1,193 @@
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { describeError } from '@mcpmeter/core';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+  setGlobalErrorHandler,
+} from '@opentelemetry/core';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { installDiagLogger } from './diag-logger.js';
+import { ConfigurationError } from './errors.js';
+import { createExposition, startMetricsServer, type MetricsServer } from './exposition.js';
+import { loadOptionalInstrumentations } from './instrumentations.js';
+import { buildResource } from './resource.js';
+import { installSignalHandlers } from './signals.js';
+import { createSpanProcessors, probeEndpoint } from './traces.js';
+import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
+import { bucketViews } from './views.js';
+
+// One registration per process, shared by the ESM and CJS builds.
+const HANDLE = Symbol.for('mcpmeter.node.register-handle');
+type GlobalWithHandle = typeof globalThis & { [HANDLE]?: RegisterHandle };
+
+/**
+ * Starts mcpmeter: resource, MeterProvider with semconv buckets and cardinality
+ * limits, the Prometheus exposition (or OTLP push), the TracerProvider with OTLP
+ * export and W3C propagation, Node runtime metrics, and the MCP / LLM
+ * instrumentations that are installed. Never throws; see `handle.ready`.
+ *
+ * Calling it again returns the first handle.
+ *
+ * @example
+ * import { register } from '@mcpmeter/node';
+ * const telemetry = register({ serviceName: 'weather-mcp' });
+ * // … start your MCP server; metrics at http://localhost:9464/metrics
+ */
+export function register(options: RegisterOptions = {}): RegisterHandle {
+  const g = globalThis as GlobalWithHandle;
+  const existing = g[HANDLE];
+  if (existing) {
+    diag.debug('mcpmeter: register() was called again; returning the first registration.');
+    return existing;
+  }
+  const handle = createHandle(options);
+  g[HANDLE] = handle;
+  return handle;
+}
+
+function createHandle(options: RegisterOptions): RegisterHandle {
+  const { config, errors } = resolveConfig(options);
+  installDiagLogger(config.logLevel);
+  installErrorHandler();
+  for (const err of errors) diag.error(err.message);
+
+  const resource = buildResource(config, options.resourceAttributes);
+  const tracerProvider = new NodeTracerProvider({
+    resource,
+    sampler: options.traces?.sampler,
+    spanProcessors: config.disabled ? [] : createSpanProcessors(config, options.traces),
+  });
+
+  const readers: MetricReader[] = [];
+  let metricsHandler: MetricsRequestHandler | undefined;
+  if (!config.disabled && config.metricsExporter === 'prometheus') {
+    const exposition = createExposition();
+    readers.push(exposition.reader);
+    metricsHandler = exposition.handler;
+  } else if (!config.disabled && config.metricsExporter === 'otlp') {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: config.otlpMetricsEndpoint, headers: config.otlpHeaders }),
+        exportIntervalMillis: config.exportIntervalMillis,
+        cardinalityLimits: { default: config.cardinalityLimit },
+      }),
+    );
+  }
+  const meterProvider = new MeterProvider({
+    resource,
+    readers,
+    views: [...bucketViews(config.cardinalityLimit), ...(options.metrics?.views ?? [])],
+  });
+
+  const handle: RegisterHandle = {
+    ready: Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+    meterProvider,
+    tracerProvider,
+    metricsHandler,
+  };
+  if (config.disabled) {
+    diag.info('mcpmeter: OTEL_SDK_DISABLED=true; telemetry is off.');
+    return handle;
+  }
+
+  tracerProvider.register({
+    propagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  });
+  if (!metrics.setGlobalMeterProvider(meterProvider)) {
+    diag.warn('mcpmeter: another MeterProvider was already registered globally; instrumentations use mcpmeter\'s own.');
+  }
+
+  const instrumentations: Instrumentation[] = [];
+  if (config.runtimeMetrics) instrumentations.push(new RuntimeNodeInstrumentation({ monitoringPrecision: 5000 }));
+  instrumentations.push(...loadOptionalInstrumentations(options), ...(options.instrumentations ?? []));
+  const unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
+
+  let server: MetricsServer | undefined;
+  const startup = start(config, metricsHandler, errors).then((s) => {
+    server = s;
+    if (s) handle.metricsUrl = s.url;
+  });
+
+  let shuttingDown: Promise<void> | undefined;
+  const uninstallSignals = config.handleSignals ? installSignalHandlers(() => handle.shutdown()) : () => {};
+  handle.shutdown = () =>
+    (shuttingDown ??= (async () => {
+      uninstallSignals();
+      await startup.catch(() => {});
+      unregisterInstrumentations();
+      const results = await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), server?.close()]);
+      for (const r of results) {
+        if (r.status === 'rejected') diag.error(`mcpmeter: shutdown: ${describeError(r.reason)}`);
+      }
+      // Leave the globals as a fresh process has them, so register() can run again.
+      trace.disable();
+      metrics.disable();
+      propagation.disable();
+      context.disable();
+      const g = globalThis as GlobalWithHandle;
+      if (g[HANDLE] === handle) delete g[HANDLE];
+    })());
+
+  handle.ready = startup;
+  // `ready` is for callers who want to fail fast; nobody awaiting it must not
+  // turn a configuration problem into an unhandled rejection that ends the app.
+  handle.ready.catch(() => {});
+  return handle;
+}
+
+async function start(
+  config: ResolvedConfig,
+  handler: MetricsRequestHandler | undefined,
+  configErrors: ConfigurationError[],
+): Promise<MetricsServer | undefined> {
+  const problems: ConfigurationError[] = [...configErrors];
+  let server: MetricsServer | undefined;
+  const probes: Promise<ConfigurationError | undefined>[] = [];
+  if (config.tracesExporter === 'otlp') {
+    probes.push(probeEndpoint(config.otlpTracesEndpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+  }
+  if (handler && config.prometheus.mode === 'server') {
+    try {
+      server = await startMetricsServer(handler, config.prometheus);
+      diag.debug(`mcpmeter: metrics at ${server.url}`);
+    } catch (err) {
+      const e = err instanceof ConfigurationError ? err : new ConfigurationError('OTEL_EXPORTER_PROMETHEUS_PORT', String(err));
+      diag.error(e.message);
+      problems.push(e);
+    }
+  }
+  for (const probe of await Promise.all(probes)) {
+    if (probe) {
+      diag.error(probe.message);
+      problems.push(probe);
+    }
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    throw new ConfigurationError(problems[0]!.setting, problems.map((p) => p.message).join('\n'));
+  }
+  return server;
+}
+
+/**
+ * The SDK reports export and collection failures through its global error
+ * handler, once per batch. Repeat messages are counted, not reprinted.
+ */
+function installErrorHandler(): void {
+  const seen = new Map<string, number>();
+  setGlobalErrorHandler((ex) => {
+    const message = describeError(ex);
+    const n = seen.get(message) ?? 0;
+    if (seen.size < 1000) seen.set(message, n + 1);
+    if (n === 0) diag.error(`mcpmeter: ${message}`);
+  });
+}

@@ -1,0 +1,126 @@
+import type { Attributes, DiagLogLevel } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { MeterProvider, ViewOptions } from '@opentelemetry/sdk-metrics';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Where metrics go. */
+export type MetricsExporterName = 'prometheus' | 'otlp' | 'none';
+/** Where spans go. */
+export type TracesExporterName = 'otlp' | 'console' | 'none';
+/** OTLP/HTTP encodings. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** Options of the Prometheus exposition. */
+export interface PrometheusOptions {
+  /**
+   * `server`: a standalone HTTP server on `host:port` (the usual choice, and the
+   * only one for stdio MCP servers). `mount`: no server; serve `handle.metricsHandler`
+   * from your own `node:http` / Express / Hono server.
+   * @default 'server'
+   */
+  mode?: 'server' | 'mount';
+  /** @default process.env.OTEL_EXPORTER_PROMETHEUS_HOST ?? 'localhost' */
+  host?: string;
+  /** `0` picks a free port (see `handle.metricsUrl`). @default process.env.OTEL_EXPORTER_PROMETHEUS_PORT ?? 9464 */
+  port?: number;
+  /** @default '/metrics' */
+  path?: string;
+}
+
+/** Options of trace export. */
+export interface TracesOptions {
+  /** @default process.env.OTEL_TRACES_EXPORTER ?? 'otlp' */
+  exporter?: TracesExporterName;
+  /**
+   * Full URL of the OTLP/HTTP traces endpoint.
+   * @default OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces', else 'http://localhost:4318/v1/traces'
+   */
+  endpoint?: string;
+  /** @default OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf' */
+  protocol?: OtlpProtocol;
+  /** Extra HTTP headers for the exporter (for example an auth token). */
+  headers?: Record<string, string>;
+  /** A sampler; otherwise `OTEL_TRACES_SAMPLER(_ARG)` decides (default parent-based always-on). */
+  sampler?: Sampler;
+  /** A span exporter of your own; replaces `exporter`. */
+  spanExporter?: SpanExporter;
+}
+
+/** Options of metric export. */
+export interface MetricsOptions {
+  /** @default process.env.OTEL_METRICS_EXPORTER ?? 'prometheus' */
+  exporter?: MetricsExporterName;
+  /**
+   * Most distinct attribute sets one instrument keeps; beyond it data goes to the
+   * `otel_metric_overflow="true"` series (alert on it).
+   * @default MCPMETER_CARDINALITY_LIMIT ?? 2000
+   */
+  cardinalityLimit?: number;
+  /** Extra views, applied after mcpmeter's bucket views. */
+  views?: ViewOptions[];
+  /** OTLP push: URL of the metrics endpoint. @default OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/metrics' */
+  otlpEndpoint?: string;
+  /** OTLP push interval. @default OTEL_METRIC_EXPORT_INTERVAL ?? 60000 */
+  exportIntervalMillis?: number;
+}
+
+/** Options of {@link register}. Options given here win over environment variables. */
+export interface RegisterOptions {
+  /** `service.name`. @default OTEL_SERVICE_NAME, else `unknown_service:node` */
+  serviceName?: string;
+  /** `service.version`. @default service.version in OTEL_RESOURCE_ATTRIBUTES, else npm_package_version */
+  serviceVersion?: string;
+  /** Extra resource attributes (merged over OTEL_RESOURCE_ATTRIBUTES). */
+  resourceAttributes?: Attributes;
+  metrics?: MetricsOptions;
+  prometheus?: PrometheusOptions;
+  traces?: TracesOptions;
+  /**
+   * Node runtime metrics: event-loop delay and utilization, heap, GC.
+   * @default MCPMETER_RUNTIME_METRICS !== 'false'
+   */
+  runtimeMetrics?: boolean;
+  /**
+   * Options passed to `McpInstrumentation` from `@mcpmeter/instrumentation-mcp` when
+   * that package is installed; `false` leaves it off.
+   */
+  mcp?: Record<string, unknown> | false;
+  /**
+   * Options passed to `LlmInstrumentation` from `@mcpmeter/instrumentation-llm` when
+   * that package is installed; `false` leaves it off.
+   */
+  llm?: Record<string, unknown> | false;
+  /** More instrumentations to enable with the same providers. */
+  instrumentations?: Instrumentation[];
+  /** Diagnostics level (always written to stderr). @default OTEL_LOG_LEVEL ?? 'info' */
+  logLevel?: DiagLogLevel | 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+  /**
+   * Flush telemetry once on SIGTERM / SIGINT. Your own handlers still run, and the
+   * process exits as it would without mcpmeter.
+   * @default true
+   */
+  handleSignals?: boolean;
+}
+
+/** A request handler for `node:http` and Express: `(req, res) => void`. */
+export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What {@link register} returns. */
+export interface RegisterHandle {
+  /**
+   * Resolves when the exposition listens and everything started; rejects with a
+   * {@link ConfigurationError} when an option or env value was wrong or a port was
+   * taken. Telemetry keeps working with defaults either way — await it only to fail fast.
+   */
+  ready: Promise<void>;
+  /** Flushes spans and metrics and closes the exposition server. Idempotent. */
+  shutdown(): Promise<void>;
+  meterProvider: MeterProvider;
+  tracerProvider: NodeTracerProvider;
+  /** Serves the exposition from your own server (any mode, when metrics go to Prometheus). */
+  metricsHandler?: MetricsRequestHandler;
+  /** `http://host:port/metrics` once `ready` resolved in `server` mode. */
+  metricsUrl?: string;
+}

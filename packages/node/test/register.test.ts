@@ -1,0 +1,124 @@
+import { trace } from '@opentelemetry/api';
+import express from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { register, type RegisterHandle } from '../src/index.js';
+
+let handle: RegisterHandle | undefined;
+afterEach(async () => {
+  await handle?.shutdown();
+  handle = undefined;
+});
+
+function listen(server: Server): Promise<string> {
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+describe('register()', () => {
+  it('serves /metrics on a standalone server with target_info and runtime metrics', async () => {
+    handle = register({ serviceName: 'svc-a', serviceVersion: '1.2.3', prometheus: { port: 0, host: '127.0.0.1' }, traces: { exporter: 'none' }, handleSignals: false });
+    await handle.ready;
+    expect(handle.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const res = await fetch(handle.metricsUrl!);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toMatch(/target_info\{[^}]*service_name="svc-a"/);
+    expect(body).toMatch(/service_version="1.2.3"/);
+    expect(body).toMatch(/v8js_memory_heap_used/);
+    expect(body).not.toMatch(/process_command_args/);
+    expect((await fetch(handle.metricsUrl!.replace('/metrics', '/other'))).status).toBe(404);
+    expect((await fetch(handle.metricsUrl!, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('returns the same handle when called twice', async () => {
+    handle = register({ prometheus: { port: 0 }, traces: { exporter: 'none' }, handleSignals: false });
+    const again = register({ prometheus: { port: 0 } });
+    expect(again).toBe(handle);
+    await handle.ready;
+  });
+
+  it('can register again after shutdown', async () => {
+    const first = register({ prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+    await first.shutdown();
+    await first.shutdown(); // idempotent
+    handle = register({ prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+    expect(handle).not.toBe(first);
+  });
+
+  it('mount mode: serves from the app\'s own node:http server and opens no port', async () => {
+    handle = register({ serviceName: 'mounted', prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+    await handle.ready;
+    expect(handle.metricsUrl).toBeUndefined();
+    const server = createServer((req, res) => {
+      if (req.url === '/metrics') return handle!.metricsHandler!(req, res);
+      res.end('app');
+    });
+    const base = await listen(server);
+    try {
+      const body = await (await fetch(`${base}/metrics`)).text();
+      expect(body).toMatch(/target_info\{[^}]*service_name="mounted"/);
+      expect(await (await fetch(`${base}/`)).text()).toBe('app');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('mount mode: serves from an Express app', async () => {
+    handle = register({ serviceName: 'express-app', prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+    const app = express();
+    app.get('/metrics', handle.metricsHandler!);
+    const server = createServer(app);
+    const base = await listen(server);
+    try {
+      const res = await fetch(`${base}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/service_name="express-app"/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a port in use rejects ready with a clear error, and the app keeps working', async () => {
+    const blocker = createServer();
+    const base = await listen(blocker);
+    const port = Number(new URL(base).port);
+    try {
+      handle = register({ prometheus: { port, host: '127.0.0.1' }, traces: { exporter: 'none' }, handleSignals: false });
+      await expect(handle.ready).rejects.toMatchObject({
+        name: 'ConfigurationError',
+        setting: 'OTEL_EXPORTER_PROMETHEUS_PORT',
+        message: expect.stringMatching(/port \d+ on 127.0.0.1 is already in use\. Set OTEL_EXPORTER_PROMETHEUS_PORT/),
+      });
+      // telemetry still records, and the app's tracer works
+      trace.getTracer('t').startSpan('still-works').end();
+      handle.meterProvider.getMeter('m').createCounter('c').add(1);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('an unreachable collector rejects ready naming OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
+    const blocker = createServer();
+    const base = await listen(blocker);
+    blocker.close(); // a port nobody listens on now
+    handle = register({ prometheus: { mode: 'mount' }, traces: { endpoint: `${base}/v1/traces` }, handleSignals: false });
+    await expect(handle.ready).rejects.toMatchObject({
+      setting: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+      message: expect.stringMatching(/no OTLP collector answers at .* \(ECONNREFUSED\)\. Start one \(Jaeger: OTLP\/HTTP on port 4318\)/),
+    });
+  });
+
+  it('never throws on hostile options', async () => {
+    handle = register({
+      prometheus: { port: 'abc' as unknown as number, mode: 'sideways' as 'server' },
+      metrics: { exporter: 'graphite' as 'none' },
+      traces: { exporter: 'none' },
+      logLevel: 'loud' as 'info',
+      handleSignals: false,
+    });
+    const err = await handle.ready.then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/prometheus.port="abc"/);
+    expect(err?.message).toMatch(/prometheus.mode="sideways"/);
+  });
+});
