@@ -10,3 +10,13 @@ export {
 } from './buckets.js';
 export { callHook, describeError, errorClassName, safeExecute, warnOnce } from './safe.js';
 export * as semconv from './semconv.js';
+export {
+  ExemplarStore,
+  InstrumentExemplars,
+  hashAttributes,
+  withExemplars,
+  type Exemplar,
+  type ExemplarMeterProvider,
+  type ExemplarSlots,
+  type ExemplarStoreOptions,
+} from './exemplars.js';
