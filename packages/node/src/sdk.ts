@@ -107,7 +107,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   }
 
   const instrumentations: Instrumentation[] = [];
-  if (config.runtimeMetrics) instrumentations.push(new RuntimeNodeInstrumentation({ monitoringPrecision: 5000 }));
+  if (config.runtimeMetrics) instrumentations.push(new RuntimeNodeInstrumentation());
   instrumentations.push(...loadOptionalInstrumentations(options), ...(options.instrumentations ?? []));
   const unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
 
