@@ -1,0 +1,46 @@
+/*
+ * Runs the suites of the packages that only need @opentelemetry/api (the
+ * instrumentations, core and the exposition) against the SDK 3.x line installed
+ * in this folder. Workspace packages resolve to their sources so that every
+ * @opentelemetry/* import, theirs and the tests', lands on the 3.x copies.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const root = here('../../');
+const nm = (name: string) => here(`./node_modules/${name}`);
+
+const PACKAGES = ['core', 'prometheus', 'instrumentation-mcp', 'instrumentation-llm'].filter((p) =>
+  existsSync(`${root}packages/${p}/src/index.ts`),
+);
+
+const mcpmeterAliases = readdirSync(`${root}packages`)
+  .filter((p) => existsSync(`${root}packages/${p}/src/index.ts`))
+  .map((p) => ({ find: new RegExp(`^@mcpmeter/${p}$`), replacement: `${root}packages/${p}/src/index.ts` }));
+
+const otel = ['api', 'context-async-hooks', 'core', 'instrumentation', 'resources', 'sdk-metrics'].map((p) => ({
+  find: new RegExp(`^@opentelemetry/${p}$`),
+  replacement: nm(`@opentelemetry/${p}`),
+}));
+
+export default defineConfig({
+  root,
+  resolve: {
+    alias: [
+      ...mcpmeterAliases,
+      ...otel,
+      { find: /^@opentelemetry\/sdk-trace-base$/, replacement: here('./sdk-trace-base-shim.ts') },
+      { find: /^@opentelemetry\/sdk-trace$/, replacement: nm('@opentelemetry/sdk-trace') },
+    ],
+  },
+  test: {
+    include: PACKAGES.map((p) => `packages/${p}/test/**/*.test.ts`),
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    server: { deps: { inline: [/@mcpmeter\//, /@opentelemetry\//] } },
+  },
+});

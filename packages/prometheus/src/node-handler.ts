@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import { describeError } from '@mcpmeter/core';
+import { createAuthCheck, type MetricsAuth } from './auth.js';
+import type { PrometheusReader } from './reader.js';
+import { respondToScrape } from './respond.js';
+
+export interface MetricsHandlerOptions {
+  /** Require a bearer token or basic-auth credentials (401 without them). @default undefined (open) */
+  auth?: MetricsAuth;
+}
+
+/** A `(req, res)` handler, as `http.createServer` and Express (`app.get('/metrics', handler)`) take it. */
+export type NodeMetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * A `node:http` / Express handler serving the exposition on whatever path it is
+ * mounted. Throws a TypeError at setup when `auth` is malformed.
+ *
+ * @example
+ * app.get('/metrics', createMetricsHandler(reader, { auth: { bearerToken: process.env.METRICS_TOKEN! } }));
+ */
+export function createMetricsHandler(reader: PrometheusReader, options: MetricsHandlerOptions = {}): NodeMetricsHandler {
+  const auth = createAuthCheck(options.auth);
+  return (req, res) => {
+    respondToScrape(reader, req.method, req.headers.accept, req.headers.authorization, auth).then(
+      (r) => {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      },
+      (err: unknown) => {
+        diag.error(`mcpmeter: the metrics handler failed: ${describeError(err)}`);
+        if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
+      },
+    );
+  };
+}

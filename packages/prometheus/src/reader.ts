@@ -1,0 +1,123 @@
+import { diag } from '@opentelemetry/api';
+import {
+  AggregationTemporality,
+  MetricReader,
+  type MetricReaderOptions,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import { describeError } from '@mcpmeter/core';
+import { contentTypeOf, negotiateFormat, type ExpositionFormat } from './negotiation.js';
+import { OtelJsSerialization } from './otel-js.js';
+import { SpecSerialization, SpecSerializerState } from './serializer.js';
+import type { Serialization, SerializerOptions } from './types.js';
+
+export interface PrometheusReaderOptions extends SerializerOptions {
+  /**
+   * Longest stretch of serialization work, in milliseconds, before yielding to
+   * the event loop, so a large scrape does not stall the host.
+   * @default 10
+   */
+  sliceMs?: number;
+  /** Passed to `MetricReader`. @default the SDK's default aggregation */
+  aggregationSelector?: MetricReaderOptions['aggregationSelector'];
+  /** Passed to `MetricReader`: cardinality limit per instrument type. @default the SDK's (2000) */
+  cardinalitySelector?: MetricReaderOptions['cardinalitySelector'];
+  /** Passed to `MetricReader`: extra producers (e.g. OpenCensus bridges). @default [] */
+  metricProducers?: MetricReaderOptions['metricProducers'];
+}
+
+/** One scrape's answer. */
+export interface ScrapeResult {
+  format: ExpositionFormat;
+  contentType: string;
+  body: string;
+}
+
+interface Round {
+  collected: Promise<ResourceMetrics>;
+  bodies: Map<ExpositionFormat, Promise<string>>;
+  pending: number;
+}
+
+/**
+ * A pull `MetricReader` that serves Prometheus text 0.0.4 or OpenMetrics 1.0.
+ * Scrapes that arrive while one is in progress share its collection.
+ *
+ * @example
+ * const reader = new PrometheusReader();
+ * const meterProvider = new MeterProvider({ readers: [reader] });
+ * const server = await startMetricsServer(reader); // http://localhost:9464/metrics
+ */
+export class PrometheusReader extends MetricReader {
+  private readonly options: PrometheusReaderOptions;
+  private readonly state: SpecSerializerState;
+  private round: Round | undefined;
+
+  constructor(options: PrometheusReaderOptions = {}) {
+    super({
+      aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
+      aggregationSelector: options.aggregationSelector,
+      cardinalitySelector: options.cardinalitySelector,
+      metricProducers: options.metricProducers,
+    });
+    this.options = { ...options };
+    this.state = new SpecSerializerState(this.options);
+  }
+
+  /**
+   * Collects (or joins a collection in progress) and serializes for `accept`
+   * (an HTTP `Accept` header or a format name). Rejects when collection fails.
+   */
+  async scrape(accept?: string | ExpositionFormat): Promise<ScrapeResult> {
+    // The official exporter only ever served text 0.0.4; 'otel-js' naming keeps that.
+    const format: ExpositionFormat =
+      this.options.naming === 'otel-js'
+        ? 'text'
+        : accept === 'openmetrics' || accept === 'text'
+          ? accept
+          : negotiateFormat(accept);
+    let round = this.round;
+    if (round === undefined) {
+      round = { collected: this.collectOnce(), bodies: new Map(), pending: 0 };
+      this.round = round;
+    }
+    let body = round.bodies.get(format);
+    if (body === undefined) {
+      const r = round;
+      body = r.collected.then((rm) => this.serialize(rm, format));
+      r.bodies.set(format, body);
+      r.pending++;
+      const settle = (): void => {
+        if (--r.pending === 0 && this.round === r) this.round = undefined;
+      };
+      body.then(settle, settle);
+    }
+    return { format, contentType: contentTypeOf(format), body: await body };
+  }
+
+  private async collectOnce(): Promise<ResourceMetrics> {
+    const { resourceMetrics, errors } = await this.collect();
+    for (const err of errors) diag.error(`mcpmeter: metric collection reported an error: ${describeError(err)}`);
+    return resourceMetrics;
+  }
+
+  private async serialize(rm: ResourceMetrics, format: ExpositionFormat): Promise<string> {
+    const s: Serialization =
+      this.options.naming === 'otel-js'
+        ? new OtelJsSerialization(rm, this.options)
+        : new SpecSerialization(rm, format === 'openmetrics', this.state);
+    const slice = Math.max(1, this.options.sliceMs ?? 10);
+    while (!s.step(performance.now() + slice)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return s.result();
+  }
+
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
