@@ -1,0 +1,120 @@
+import { safeExecute } from '@mcpmeter/core';
+import { ERROR_STREAM_INCOMPLETE } from './errors.js';
+import { readJsonBody, readStreamEvent, type StreamState } from './formats.js';
+import type { LlmOperation } from './operation.js';
+import { SseParser } from './sse.js';
+
+/** Largest non-streamed JSON body read for usage; past it usage is skipped, the body still flows. */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Returns a Response equal to `response` whose body passes through an
+ * observer: each chunk is handed on as soon as it is read (no buffering of
+ * streams), server-sent events are parsed for chunk timing and usage, and the
+ * operation ends when the body ends, fails or is cancelled by its reader.
+ * Errors and empty bodies are returned untouched.
+ */
+export function observeResponse(response: Response, op: LlmOperation): Response {
+  const body = response.body;
+  if (body === null) {
+    op.end({ status: response.status });
+    return response;
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  const isSse = contentType.includes('text/event-stream');
+  const format = op.init.format;
+  let terminal = false;
+  let parser: SseParser | undefined;
+  let jsonParts: Uint8Array[] | undefined;
+  let jsonBytes = 0;
+  if (isSse) {
+    const state: StreamState = {};
+    parser = new SseParser((data) => {
+      if (op.ended) return;
+      if (data === '[DONE]') {
+        terminal = true;
+        return;
+      }
+      op.onChunk();
+      let value: unknown;
+      try {
+        value = JSON.parse(data);
+      } catch {
+        return; // a relay's keep-alive or a non-JSON event: timing counted, nothing to read
+      }
+      if (readStreamEvent(format, value, op, state)) terminal = true;
+    });
+  } else {
+    jsonParts = [];
+  }
+
+  const finish = () => {
+    if (op.ended) return;
+    if (parser !== undefined) {
+      parser.end();
+      op.end({ status: response.status, errorType: terminal ? undefined : ERROR_STREAM_INCOMPLETE });
+      return;
+    }
+    if (jsonParts !== undefined && jsonBytes <= MAX_JSON_BYTES) {
+      const text = Buffer.concat(jsonParts).toString('utf8');
+      jsonParts = undefined;
+      safeExecute(() => readJsonBody(format, JSON.parse(text), op), 'reading an LLM response body');
+    }
+    op.end({ status: response.status });
+  };
+
+  const reader = body.getReader();
+  const observed = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          op.end({ error: err, status: response.status });
+          controller.error(err);
+          return;
+        }
+        if (chunk.done) {
+          finish();
+          controller.close();
+          return;
+        }
+        const bytes = chunk.value;
+        if (!op.ended) {
+          if (parser !== undefined) {
+            const p = parser;
+            safeExecute(() => p.push(bytes), 'parsing an LLM stream');
+          } else if (jsonParts !== undefined) {
+            jsonBytes += bytes.byteLength;
+            if (jsonBytes <= MAX_JSON_BYTES) jsonParts.push(bytes);
+            else jsonParts = undefined;
+          }
+        }
+        controller.enqueue(bytes);
+      },
+      cancel(reason) {
+        // The reader gave up (the SDK's stream was closed, `break` out of `for await`).
+        op.end({ error: cancellationOf(reason), status: response.status });
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const wrapped = new Response(observed, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  for (const key of ['url', 'redirected', 'type'] as const) {
+    Object.defineProperty(wrapped, key, { value: response[key], configurable: true });
+  }
+  return wrapped;
+}
+
+function cancellationOf(reason: unknown): unknown {
+  if (reason !== null && typeof reason === 'object' && (reason as { name?: unknown }).name === 'AbortError') return reason;
+  const err = new Error('the response body was cancelled by its reader');
+  err.name = 'AbortError';
+  return err;
+}

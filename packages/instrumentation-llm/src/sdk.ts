@@ -1,0 +1,172 @@
+import { context, trace, type Attributes } from '@opentelemetry/api';
+import { safeExecute, semconv } from '@mcpmeter/core';
+import { llmErrorType } from './errors.js';
+import type { WireFormat } from './formats.js';
+import { observeResponse } from './observe.js';
+import { LlmOperation, activeOperation, type OperationInit } from './operation.js';
+import {
+  ATTR_GEN_AI_REQUEST_ENCODING_FORMATS,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_STREAM,
+  ATTR_GEN_AI_REQUEST_TEMPERATURE,
+  ATTR_GEN_AI_REQUEST_TOP_P,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+} from './semconv.js';
+import type { LlmTelemetry } from './telemetry.js';
+
+/*
+ * Shared by the openai and Anthropic patches (both are Stainless SDKs): the
+ * resource method (`create`) opens the operation and runs the SDK call inside
+ * its context; the client's `fetch` (wrapped once per client) sees every
+ * attempt, counts retries, and hands the final response body to the observer.
+ * The SDK's own APIPromise / Stream objects are returned untouched.
+ */
+
+export interface SdkCall {
+  format: WireFormat;
+  operation: string;
+  provider: string;
+  /** Anthropic: the SDK traces its own calls; defer to that span when the client has a tracer. */
+  deferToClientSpan?: boolean;
+}
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+interface StainlessClient {
+  baseURL?: unknown;
+  fetch?: unknown;
+  _tracer?: unknown;
+}
+
+const WRAPPED_FETCH = Symbol.for('mcpmeter.instrumentation-llm.wrapped-fetch');
+const EVENT_ATTEMPT_FAILED = 'mcpmeter.llm.attempt_failed';
+
+/** Wraps a resource's `create` so each call is one LLM operation. */
+export function wrapCreate(telemetry: LlmTelemetry, original: AnyFn, call: SdkCall): AnyFn {
+  return function mcpmeterCreate(this: unknown, ...args: unknown[]): unknown {
+    // Nested: `responses.parse` → `create`, or an instance patch over a prototype patch.
+    if (activeOperation() !== undefined) return original.apply(this, args);
+    const op = safeExecute(() => startOperation(telemetry, this, args, call), 'starting an LLM span');
+    if (op === undefined) return original.apply(this, args);
+    let result: unknown;
+    try {
+      result = context.with(op.context, () => original.apply(this, args));
+    } catch (err) {
+      op.end({ error: err });
+      throw err;
+    }
+    safeExecute(() => watchFailure(result, op), 'watching an LLM call');
+    return result;
+  };
+}
+
+function startOperation(telemetry: LlmTelemetry, resource: unknown, args: unknown[], call: SdkCall): LlmOperation {
+  const client = (resource as { _client?: StainlessClient })._client;
+  if (client !== undefined) wrapClientFetch(client);
+  const baseURL = typeof client?.baseURL === 'string' ? client.baseURL : undefined;
+  const endpoint = baseURL === undefined ? undefined : telemetry.endpointFor(baseURL);
+  let body = args[0] as Record<string, unknown> | undefined;
+  if (
+    telemetry.options.includeStreamUsage === true &&
+    call.format === 'openai.chat' &&
+    body?.stream === true &&
+    (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === undefined
+  ) {
+    body = { ...body, stream_options: { ...(body.stream_options as object | undefined), include_usage: true } };
+    args[0] = body;
+  }
+  const provider = endpoint?.providerName ?? call.provider;
+  const init: OperationInit = {
+    operation: call.operation,
+    provider,
+    catalogProvider: endpoint?.catalogProvider ?? provider,
+    format: call.format,
+    requestModel: typeof body?.model === 'string' ? body.model : undefined,
+    requestAttributes: requestAttributes(body),
+    requestBody: body,
+    ownSpan: !(call.deferToClientSpan === true && client?._tracer !== undefined && client._tracer !== null),
+    ...serverOf(baseURL),
+  };
+  return new LlmOperation(telemetry, init);
+}
+
+function requestAttributes(body: Record<string, unknown> | undefined): Attributes {
+  const attrs: Attributes = {};
+  if (body === undefined) return attrs;
+  const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
+  if (typeof maxTokens === 'number') attrs[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = maxTokens;
+  if (typeof body.temperature === 'number') attrs[ATTR_GEN_AI_REQUEST_TEMPERATURE] = body.temperature;
+  if (typeof body.top_p === 'number') attrs[ATTR_GEN_AI_REQUEST_TOP_P] = body.top_p;
+  if (body.stream === true) attrs[ATTR_GEN_AI_REQUEST_STREAM] = true;
+  if (typeof body.encoding_format === 'string') attrs[ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [body.encoding_format];
+  return attrs;
+}
+
+/** `server.address` / `server.port` of a base URL. */
+export function serverOf(url: string | undefined): { serverAddress?: string; serverPort?: number } {
+  if (url === undefined) return {};
+  try {
+    const u = new URL(url);
+    const port = u.port !== '' ? Number(u.port) : u.protocol === 'http:' ? 80 : 443;
+    return { serverAddress: u.hostname.replace(/^\[(.*)\]$/, '$1'), serverPort: port };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * A call that fails after all retries rejects the APIPromise's `responsePromise`
+ * (public on both SDKs). Watching it, rather than the APIPromise itself, does
+ * not trigger parsing of the body, so `asResponse()` keeps working.
+ */
+function watchFailure(result: unknown, op: LlmOperation): void {
+  const rp = (result as { responsePromise?: unknown } | null)?.responsePromise;
+  if (rp instanceof Promise) {
+    rp.then(undefined, (err: unknown) => op.end({ error: err, status: statusOf(err) }));
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  const s = (err as { status?: unknown } | null)?.status;
+  return typeof s === 'number' ? s : undefined;
+}
+
+/** Wraps `client.fetch` once, so every attempt of an instrumented call is seen. */
+export function wrapClientFetch(client: StainlessClient): void {
+  const original = client.fetch as ((url: unknown, init?: unknown) => Promise<Response>) & { [WRAPPED_FETCH]?: true };
+  if (typeof original !== 'function' || original[WRAPPED_FETCH] === true) return;
+  const wrapped = function mcpmeterFetch(url: unknown, init?: unknown): Promise<Response> {
+    const op = activeOperation();
+    if (op === undefined || op.ended) return original.call(undefined, url, init);
+    return attempt(op, () => original.call(undefined, url, init));
+  } as typeof original;
+  wrapped[WRAPPED_FETCH] = true;
+  client.fetch = wrapped;
+}
+
+/** One HTTP attempt of an operation: counts it and observes its response. */
+export function attempt(op: LlmOperation, send: () => Promise<Response>): Promise<Response> {
+  op.attempts++;
+  if (op.span === undefined && op.foreignSpan === undefined) {
+    const active = trace.getActiveSpan();
+    if (active !== undefined && active !== op.parentSpan) op.foreignSpan = active;
+  }
+  return send().then(
+    (res) => {
+      if (op.ended) return res;
+      if (res.status >= 400) {
+        // The SDK decides whether to retry; the final failure ends the operation through its rejection.
+        op.span?.addEvent(EVENT_ATTEMPT_FAILED, {
+          [semconv.ATTR_ERROR_TYPE]: String(res.status),
+          [ATTR_HTTP_RESPONSE_STATUS_CODE]: res.status,
+        });
+        return res;
+      }
+      return safeExecute(() => observeResponse(res, op), 'observing an LLM response') ?? res;
+    },
+    (err: unknown) => {
+      const type = llmErrorType(err);
+      if (type !== undefined) op.span?.addEvent(EVENT_ATTEMPT_FAILED, { [semconv.ATTR_ERROR_TYPE]: type });
+      throw err;
+    },
+  );
+}

@@ -1,0 +1,205 @@
+import {
+  metrics,
+  trace,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type Tracer,
+  type UpDownCounter,
+} from '@opentelemetry/api';
+import {
+  AttributeSetCache,
+  BoundedValues,
+  GEN_AI_CHUNK_BUCKETS,
+  GEN_AI_DURATION_BUCKETS,
+  GEN_AI_TOKEN_BUCKETS,
+  semconv,
+} from '@mcpmeter/core';
+import { contentPolicy, type ContentPolicy } from './content.js';
+import { Pricer } from './pricer.js';
+import {
+  ATTR_MCPMETER_PRICE_SOURCE,
+  ATTR_MCPMETER_TOKENS_ESTIMATED,
+  METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS,
+  METRIC_GEN_AI_CLIENT_COST_UNPRICED,
+  METRIC_GEN_AI_CLIENT_COST_USD,
+} from './semconv.js';
+import type { LlmEndpoint, LlmTelemetryOptions } from './types.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+const {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_SERVER_ADDRESS,
+} = semconv;
+
+export interface Instruments {
+  duration: Histogram;
+  tokens: Histogram;
+  timeToFirstChunk: Histogram;
+  timePerChunk: Histogram;
+  active: UpDownCounter;
+  cost: Counter;
+  unpriced: Counter;
+}
+
+function createInstruments(meter: Meter): Instruments {
+  return {
+    duration: meter.createHistogram(semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
+      description: 'GenAI operation duration.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...GEN_AI_DURATION_BUCKETS] },
+    }),
+    tokens: meter.createHistogram(semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
+      description: 'Number of input and output tokens used, with cache and reasoning breakdowns.',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: [...GEN_AI_TOKEN_BUCKETS] },
+    }),
+    timeToFirstChunk: meter.createHistogram(semconv.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, {
+      description: 'Time to receive the first chunk of a streamed response.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...GEN_AI_DURATION_BUCKETS] },
+    }),
+    timePerChunk: meter.createHistogram(semconv.METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, {
+      description: 'Time between consecutive chunks of a streamed response, after the first.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...GEN_AI_CHUNK_BUCKETS] },
+    }),
+    active: meter.createUpDownCounter(METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS, {
+      description: 'GenAI requests in flight (not in semconv).',
+      unit: '{request}',
+    }),
+    cost: meter.createCounter(METRIC_GEN_AI_CLIENT_COST_USD, {
+      description: 'Cost of GenAI operations in US dollars, by cost part (not in semconv).',
+      unit: '{USD}',
+    }),
+    unpriced: meter.createCounter(METRIC_GEN_AI_CLIENT_COST_UNPRICED, {
+      description: 'GenAI operations with token usage but no known price (not in semconv).',
+      unit: '{request}',
+    }),
+  };
+}
+
+/**
+ * Everything one configuration of the instrumentation shares across calls:
+ * instruments, cached attribute sets, bounded label values, the pricer.
+ * State lives on this instance (never module-level): dual ESM/CJS builds may
+ * load the package twice.
+ */
+export class LlmTelemetry {
+  readonly pricer: Pricer;
+  readonly content: ContentPolicy | undefined;
+  readonly options: LlmTelemetryOptions;
+  readonly endpoints: readonly LlmEndpoint[];
+  private readonly models: BoundedValues;
+  private readonly modelsFixed: boolean;
+  private readonly servers = new BoundedValues([], { maxValues: 50 });
+  readonly warnedUnpriced = new Set<string>();
+
+  readonly operationAttrs = new AttributeSetCache([
+    ATTR_GEN_AI_OPERATION_NAME,
+    ATTR_GEN_AI_PROVIDER_NAME,
+    ATTR_GEN_AI_REQUEST_MODEL,
+    ATTR_GEN_AI_RESPONSE_MODEL,
+    ATTR_SERVER_ADDRESS,
+    ATTR_ERROR_TYPE,
+  ]);
+  readonly tokenAttrs = new AttributeSetCache([
+    ATTR_GEN_AI_OPERATION_NAME,
+    ATTR_GEN_AI_PROVIDER_NAME,
+    ATTR_GEN_AI_REQUEST_MODEL,
+    ATTR_GEN_AI_RESPONSE_MODEL,
+    ATTR_SERVER_ADDRESS,
+    ATTR_GEN_AI_TOKEN_TYPE,
+    ATTR_MCPMETER_TOKENS_ESTIMATED,
+  ]);
+  readonly activeAttrs = new AttributeSetCache([
+    ATTR_GEN_AI_OPERATION_NAME,
+    ATTR_GEN_AI_PROVIDER_NAME,
+    ATTR_GEN_AI_REQUEST_MODEL,
+    ATTR_SERVER_ADDRESS,
+  ]);
+  readonly costAttrs = new AttributeSetCache([
+    ATTR_GEN_AI_PROVIDER_NAME,
+    ATTR_GEN_AI_REQUEST_MODEL,
+    ATTR_GEN_AI_TOKEN_TYPE,
+    ATTR_MCPMETER_PRICE_SOURCE,
+  ]);
+  readonly unpricedAttrs = new AttributeSetCache([ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL]);
+
+  private meterSource: (() => Meter) | undefined;
+  private lastMeter: Meter | undefined;
+  private inst: Instruments | undefined;
+
+  /**
+   * @param tracer where spans come from (InstrumentationBase's tracer, or the global one)
+   * @param meter a fixed meter; when omitted the global MeterProvider is asked on each
+   *   operation, so manual instrumentation done before `register()` still reports.
+   */
+  constructor(
+    options: LlmTelemetryOptions,
+    private readonly tracerSource: () => Tracer = () => trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+    meter?: Meter,
+  ) {
+    this.options = options;
+    this.endpoints = (options.endpoints ?? []).filter((e) => typeof e?.baseURL === 'string');
+    this.pricer = new Pricer(options);
+    this.content = contentPolicy(options.captureContent);
+    this.modelsFixed = options.models !== undefined;
+    this.models = new BoundedValues(options.models ?? [], {
+      maxValues: this.modelsFixed ? Math.max(1, options.models?.length ?? 1) : (options.maxModels ?? 50),
+    });
+    if (meter !== undefined) this.setMeter(meter);
+    else this.meterSource = () => metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+  }
+
+  setMeter(meter: Meter): void {
+    this.meterSource = undefined;
+    this.lastMeter = meter;
+    this.inst = createInstruments(meter);
+  }
+
+  get tracer(): Tracer {
+    return this.tracerSource();
+  }
+
+  get instruments(): Instruments {
+    if (this.meterSource !== undefined) {
+      const meter = this.meterSource();
+      if (meter !== this.lastMeter || this.inst === undefined) {
+        this.lastMeter = meter;
+        this.inst = createInstruments(meter);
+      }
+    }
+    return this.inst as Instruments;
+  }
+
+  /** A model name as a bounded label value. */
+  modelLabel(model: string | undefined): string | undefined {
+    if (model === undefined) return undefined;
+    if (!this.modelsFixed) this.models.add(model);
+    return this.models.get(model);
+  }
+
+  serverLabel(address: string | undefined): string | undefined {
+    if (address === undefined) return undefined;
+    this.servers.add(address);
+    return this.servers.get(address);
+  }
+
+  /** The configured endpoint whose base URL prefixes `url`. */
+  endpointFor(url: string): LlmEndpoint | undefined {
+    let best: LlmEndpoint | undefined;
+    for (const e of this.endpoints) {
+      const base = e.baseURL.replace(/\/+$/, '');
+      if ((url === base || url.startsWith(base + '/')) && (best === undefined || best.baseURL.length < e.baseURL.length)) {
+        best = e;
+      }
+    }
+    return best;
+  }
+}
