@@ -54,7 +54,10 @@ export interface OtlpReceiver {
   tracesUrl: string;
   spans: ReceivedSpan[];
   contentTypes: string[];
-  waitForSpans(predicate: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
+  waitForSpans(
+    predicate: (spans: ReceivedSpan[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
 }
 
@@ -72,7 +75,7 @@ function anyValue(v: AnyValue | undefined): unknown {
   if (!v) return undefined;
   if ('stringValue' in v) return v.stringValue;
   if ('boolValue' in v) return v.boolValue;
-  if ('intValue' in v) return Number(v.intValue as number | string);
+  if ('intValue' in v) return Number(v.intValue);
   if ('doubleValue' in v) return v.doubleValue;
   if ('arrayValue' in v) {
     return ((v.arrayValue as { values?: AnyValue[] }).values ?? []).map(anyValue);
@@ -101,7 +104,10 @@ function normalize(body: any): ReceivedSpan[] {
           name: s.name,
           kind: Number(s.kind ?? 0),
           attributes: attrs(s.attributes),
-          links: (s.links ?? []).map((l: any) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId) })),
+          links: (s.links ?? []).map((l: any) => ({
+            traceId: hex(l.traceId),
+            spanId: hex(l.spanId),
+          })),
           status: { code: Number(s.status?.code ?? 0), message: s.status?.message },
           resource,
           scope: ss.scope?.name ?? '',
@@ -130,9 +136,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         const buf = Buffer.concat(chunks);
         const body = ct.includes('json')
           ? JSON.parse(buf.toString('utf8'))
-          : Request.toObject(Request.decode(buf), { longs: String, bytes: Buffer, defaults: false });
+          : Request.toObject(Request.decode(buf), {
+              longs: String,
+              bytes: Buffer,
+              defaults: false,
+            });
         spans.push(...normalize(body));
-        res.writeHead(200, { 'content-type': ct.includes('json') ? 'application/json' : 'application/x-protobuf' });
+        res.writeHead(200, {
+          'content-type': ct.includes('json') ? 'application/json' : 'application/x-protobuf',
+        });
         res.end(ct.includes('json') ? '{}' : undefined);
       } catch (err) {
         res.writeHead(400).end(String(err));

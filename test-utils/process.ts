@@ -12,7 +12,10 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startNode(args: string[], options: SpawnOptions & { env?: NodeJS.ProcessEnv } = {}): Child {
+export function startNode(
+  args: string[],
+  options: SpawnOptions & { env?: NodeJS.ProcessEnv } = {},
+): Child {
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options });
   let out = '';
   let err = '';
@@ -34,7 +37,9 @@ export function startNode(args: string[], options: SpawnOptions & { env?: NodeJS
         if (child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 25));
       }
-      throw new Error(`no ${re} in ${stream}; exit=${child.exitCode}\nstdout:\n${out}\nstderr:\n${err}`);
+      throw new Error(
+        `no ${re} in ${stream}; exit=${child.exitCode}\nstdout:\n${out}\nstderr:\n${err}`,
+      );
     },
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

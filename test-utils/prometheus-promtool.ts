@@ -18,7 +18,11 @@ export function promtoolCheckMetrics(exposition: string): Promise<PromtoolResult
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.once('error', (err) =>
-      reject(new Error(`could not run ${PROMTOOL_BIN} (${err.message}); install it with "apt-get install -y prometheus" or set PROMTOOL_BIN`)),
+      reject(
+        new Error(
+          `could not run ${PROMTOOL_BIN} (${err.message}); install it with "apt-get install -y prometheus" or set PROMTOOL_BIN`,
+        ),
+      ),
     );
     child.once('close', (code) => resolve({ code: code ?? -1, output }));
     child.stdin.on('error', () => undefined);

@@ -114,7 +114,8 @@ ${scrapeConfigs}
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(url + path);
     const body = (await res.json()) as { status: string; data: T; error?: string };
-    if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error ?? res.status}`);
+    if (body.status !== 'success')
+      throw new Error(`prometheus ${path}: ${body.error ?? res.status}`);
     return body.data;
   };
   const query = async (expr: string) =>

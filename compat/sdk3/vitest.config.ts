@@ -18,9 +18,19 @@ const PACKAGES = ['core', 'prometheus', 'instrumentation-mcp', 'instrumentation-
 
 const mcpmeterAliases = readdirSync(`${root}packages`)
   .filter((p) => existsSync(`${root}packages/${p}/src/index.ts`))
-  .map((p) => ({ find: new RegExp(`^@mcpmeter/${p}$`), replacement: `${root}packages/${p}/src/index.ts` }));
+  .map((p) => ({
+    find: new RegExp(`^@mcpmeter/${p}$`),
+    replacement: `${root}packages/${p}/src/index.ts`,
+  }));
 
-const otel = ['api', 'context-async-hooks', 'core', 'instrumentation', 'resources', 'sdk-metrics'].map((p) => ({
+const otel = [
+  'api',
+  'context-async-hooks',
+  'core',
+  'instrumentation',
+  'resources',
+  'sdk-metrics',
+].map((p) => ({
   find: new RegExp(`^@opentelemetry/${p}$`),
   replacement: nm(`@opentelemetry/${p}`),
 }));

@@ -34,11 +34,35 @@ export class AttributeSetCache {
   }
 
   /** The attribute set for these values, in the order of the keys given at construction. */
-  get(v0?: Value, v1?: Value, v2?: Value, v3?: Value, v4?: Value, v5?: Value, v6?: Value, v7?: Value): Attributes {
+  get(
+    v0?: Value,
+    v1?: Value,
+    v2?: Value,
+    v3?: Value,
+    v4?: Value,
+    v5?: Value,
+    v6?: Value,
+    v7?: Value,
+  ): Attributes {
     let node = this.root;
     const n = this.keys.length;
     for (let i = 0; i < n; i++) {
-      const v = i === 0 ? v0 : i === 1 ? v1 : i === 2 ? v2 : i === 3 ? v3 : i === 4 ? v4 : i === 5 ? v5 : i === 6 ? v6 : v7;
+      const v =
+        i === 0
+          ? v0
+          : i === 1
+            ? v1
+            : i === 2
+              ? v2
+              : i === 3
+                ? v3
+                : i === 4
+                  ? v4
+                  : i === 5
+                    ? v5
+                    : i === 6
+                      ? v6
+                      : v7;
       let child = node.next.get(v);
       if (child === undefined) {
         if (this.entries >= this.maxEntries) {

@@ -33,7 +33,9 @@ export interface Exemplar {
 }
 
 /** OTel's default explicit-bucket boundaries, used when an instrument gives no advice. */
-const SDK_DEFAULT_BOUNDARIES: readonly number[] = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+const SDK_DEFAULT_BOUNDARIES: readonly number[] = [
+  0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000,
+];
 const EMPTY: Attributes = Object.freeze({});
 
 /** The exemplar slots of one attribute set: one per bucket (histograms) or one (counters). */
@@ -63,7 +65,13 @@ export class InstrumentExemplars {
   }
 
   /** Stores an exemplar for `attributes` (no span check). */
-  put(value: number, attributes: Attributes, traceId: string, spanId: string, timeMs: number): void {
+  put(
+    value: number,
+    attributes: Attributes,
+    traceId: string,
+    spanId: string,
+    timeMs: number,
+  ): void {
     if (value !== value) return; // NaN belongs to no bucket
     const slots = this.byObject.get(attributes) ?? this.seriesByHash(attributes, true);
     if (slots === undefined) return;
@@ -94,7 +102,10 @@ export class InstrumentExemplars {
     return this.byHash.size;
   }
 
-  private seriesByHash(attributes: Attributes, create: boolean): (Exemplar | undefined)[] | undefined {
+  private seriesByHash(
+    attributes: Attributes,
+    create: boolean,
+  ): (Exemplar | undefined)[] | undefined {
     const key = hashAttributes(attributes);
     let slots = this.byHash.get(key);
     if (slots === undefined) {
@@ -113,7 +124,8 @@ export function hashAttributes(attributes: Attributes): string {
   if (keys.length === 0) return '';
   keys.sort();
   let out = '';
-  for (const k of keys) out += JSON.stringify(k) + ':' + JSON.stringify(attributes[k] ?? null) + ',';
+  for (const k of keys)
+    out += JSON.stringify(k) + ':' + JSON.stringify(attributes[k] ?? null) + ',';
   return out;
 }
 
@@ -152,7 +164,11 @@ export class ExemplarStore {
   }
 
   /** The exemplars of an instrument, as the exposition looks them up from collected data. */
-  find(scopeName: string, scopeVersion: string | undefined, name: string): InstrumentExemplars | undefined {
+  find(
+    scopeName: string,
+    scopeVersion: string | undefined,
+    name: string,
+  ): InstrumentExemplars | undefined {
     return this.instruments.get(instrumentKey(scopeName, scopeVersion, name));
   }
 }
@@ -183,23 +199,39 @@ class ExemplarCounter implements Counter {
   }
 }
 
-function exemplarMeter(inner: Meter, store: ExemplarStore, scopeName: string, scopeVersion: string | undefined): Meter {
+function exemplarMeter(
+  inner: Meter,
+  store: ExemplarStore,
+  scopeName: string,
+  scopeVersion: string | undefined,
+): Meter {
   // Explicit delegation (no prototype tricks: SDK classes may use private fields).
   return {
     createHistogram: (name: string, options?: MetricOptions) =>
       new ExemplarHistogram(
         inner.createHistogram(name, options),
-        store.instrument(scopeName, scopeVersion, name, options?.advice?.explicitBucketBoundaries ?? SDK_DEFAULT_BOUNDARIES),
+        store.instrument(
+          scopeName,
+          scopeVersion,
+          name,
+          options?.advice?.explicitBucketBoundaries ?? SDK_DEFAULT_BOUNDARIES,
+        ),
       ),
     createCounter: (name: string, options?: MetricOptions) =>
-      new ExemplarCounter(inner.createCounter(name, options), store.instrument(scopeName, scopeVersion, name)),
+      new ExemplarCounter(
+        inner.createCounter(name, options),
+        store.instrument(scopeName, scopeVersion, name),
+      ),
     createGauge: (name, options) => inner.createGauge(name, options),
     createUpDownCounter: (name, options) => inner.createUpDownCounter(name, options),
     createObservableGauge: (name, options) => inner.createObservableGauge(name, options),
     createObservableCounter: (name, options) => inner.createObservableCounter(name, options),
-    createObservableUpDownCounter: (name, options) => inner.createObservableUpDownCounter(name, options),
-    addBatchObservableCallback: (cb, observables) => inner.addBatchObservableCallback(cb, observables),
-    removeBatchObservableCallback: (cb, observables) => inner.removeBatchObservableCallback(cb, observables),
+    createObservableUpDownCounter: (name, options) =>
+      inner.createObservableUpDownCounter(name, options),
+    addBatchObservableCallback: (cb, observables) =>
+      inner.addBatchObservableCallback(cb, observables),
+    removeBatchObservableCallback: (cb, observables) =>
+      inner.removeBatchObservableCallback(cb, observables),
   };
 }
 
@@ -209,7 +241,10 @@ export interface ExemplarMeterProvider extends MeterProvider {
   shutdown(): Promise<void>;
 }
 
-type Flushable = MeterProvider & { forceFlush?: () => Promise<void>; shutdown?: () => Promise<void> };
+type Flushable = MeterProvider & {
+  forceFlush?: () => Promise<void>;
+  shutdown?: () => Promise<void>;
+};
 
 /**
  * A MeterProvider whose histograms and counters also keep exemplars in `store`
@@ -221,7 +256,10 @@ type Flushable = MeterProvider & { forceFlush?: () => Promise<void>; shutdown?: 
  * const reader = new PrometheusReader({ exemplars: store });
  * metrics.setGlobalMeterProvider(withExemplars(new MeterProvider({ readers: [reader] }), store));
  */
-export function withExemplars(meterProvider: MeterProvider, store: ExemplarStore): ExemplarMeterProvider {
+export function withExemplars(
+  meterProvider: MeterProvider,
+  store: ExemplarStore,
+): ExemplarMeterProvider {
   const inner = meterProvider as Flushable;
   const meters = new Map<string, Meter>();
   return {

@@ -56,7 +56,10 @@ describe('BoundedValues', () => {
 
 describe('AttributeSetCache', () => {
   it('returns the same frozen object for the same values', () => {
-    const cache = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME, semconv.ATTR_GEN_AI_TOOL_NAME]);
+    const cache = new AttributeSetCache([
+      semconv.ATTR_MCP_METHOD_NAME,
+      semconv.ATTR_GEN_AI_TOOL_NAME,
+    ]);
     const a = cache.get('tools/call', 'x');
     expect(cache.get('tools/call', 'x')).toBe(a);
     expect(a).toEqual({ 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'x' });
@@ -79,14 +82,22 @@ describe('AttributeSetCache', () => {
 describe('never throw into the host', () => {
   it('safeExecute logs and returns undefined', () => {
     const lines = captureDiag();
-    expect(safeExecute(() => { throw new TypeError('boom'); }, 'recording')).toBeUndefined();
+    expect(
+      safeExecute(() => {
+        throw new TypeError('boom');
+      }, 'recording'),
+    ).toBeUndefined();
     expect(lines.join('\n')).toMatch(/recording failed: TypeError: boom/);
     expect(safeExecute(() => 7)).toBe(7);
   });
 
   it('callHook swallows hook errors', () => {
     const lines = captureDiag();
-    expect(callHook(() => { throw new Error('x'); }, 'redact')).toBeUndefined();
+    expect(
+      callHook(() => {
+        throw new Error('x');
+      }, 'redact'),
+    ).toBeUndefined();
     expect(callHook((a: number) => a + 1, 'add', 1)).toBe(2);
     expect(callHook(undefined, 'none')).toBeUndefined();
     expect(lines.some((l) => l.includes('redact hook threw'))).toBe(true);
@@ -106,14 +117,23 @@ describe('never throw into the host', () => {
     expect(errorClassName('a string')).toBe('_OTHER');
     expect(errorClassName(null)).toBe('_OTHER');
     expect(errorClassName({ name: 'AbortError' })).toBe('AbortError');
-    const hostile = new Proxy({}, { get() { throw new Error('trap'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+      },
+    );
     expect(errorClassName(hostile)).toBe('_OTHER');
   });
 });
 
 describe('constants', () => {
   it('uses the semconv MCP buckets', () => {
-    expect(MCP_DURATION_BUCKETS).toEqual([0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300]);
+    expect(MCP_DURATION_BUCKETS).toEqual([
+      0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300,
+    ]);
     expect(semconv.MCP_METHOD_NAMES).toContain('tools/call');
   });
 });

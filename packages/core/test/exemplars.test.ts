@@ -26,7 +26,12 @@ describe('ExemplarStore', () => {
     ex.put(5, attrs, 'c'.repeat(32), '3'.repeat(16), 3000);
     const slots = ex.get(attrs)!;
     expect(slots).toHaveLength(3);
-    expect(slots[0]).toEqual({ traceId: 'b'.repeat(32), spanId: '2'.repeat(16), value: 0.07, timeMs: 2000 });
+    expect(slots[0]).toEqual({
+      traceId: 'b'.repeat(32),
+      spanId: '2'.repeat(16),
+      value: 0.07,
+      timeMs: 2000,
+    });
     expect(slots[1]).toBeUndefined();
     expect(slots[2]?.value).toBe(5);
   });
@@ -73,7 +78,10 @@ describe('withExemplars', () => {
     const meter = provider.getMeter('test-scope', '2.0');
     expect(provider.getMeter('test-scope', '2.0')).toBe(meter);
 
-    const h = meter.createHistogram('op.duration', { unit: 's', advice: { explicitBucketBoundaries: [0.1, 1] } });
+    const h = meter.createHistogram('op.duration', {
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.1, 1] },
+    });
     const c = meter.createCounter('op.count');
     const attrs = Object.freeze({ 'mcp.method.name': 'tools/call' });
 
@@ -102,7 +110,9 @@ describe('withExemplars', () => {
     meter.createObservableGauge('og').addCallback((r) => r.observe(3));
 
     const { resourceMetrics } = await reader.collect();
-    const byName = new Map(resourceMetrics.scopeMetrics[0]!.metrics.map((m) => [m.descriptor.name, m]));
+    const byName = new Map(
+      resourceMetrics.scopeMetrics[0]!.metrics.map((m) => [m.descriptor.name, m]),
+    );
     const hist = byName.get('op.duration')!;
     expect(hist.dataPointType).toBe(DataPointType.HISTOGRAM);
     expect((hist.dataPoints[0]!.value as { count: number }).count).toBe(4);

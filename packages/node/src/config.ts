@@ -58,7 +58,8 @@ export function resolveConfig(
   env: Env = process.env,
 ): { config: ResolvedConfig; errors: ConfigurationError[] } {
   const errors: ConfigurationError[] = [];
-  const fail = (setting: string, message: string) => errors.push(new ConfigurationError(setting, message));
+  const fail = (setting: string, message: string) =>
+    errors.push(new ConfigurationError(setting, message));
 
   const oneOf = <T extends string>(
     setting: string,
@@ -72,7 +73,12 @@ export function resolveConfig(
     if ((allowed as readonly string[]).includes(raw)) return raw as T;
     // The OTel env vars take comma-separated lists; mcpmeter uses the first entry.
     const first = raw.split(',')[0]?.trim();
-    if (envValue !== undefined && optionValue === undefined && first && (allowed as readonly string[]).includes(first)) {
+    if (
+      envValue !== undefined &&
+      optionValue === undefined &&
+      first &&
+      (allowed as readonly string[]).includes(first)
+    ) {
       return first as T;
     }
     fail(
@@ -96,13 +102,23 @@ export function resolveConfig(
     return 9464;
   })();
 
-  const host = options.prometheus?.host ?? (env.OTEL_EXPORTER_PROMETHEUS_HOST?.trim() || 'localhost');
+  const host =
+    options.prometheus?.host ?? (env.OTEL_EXPORTER_PROMETHEUS_HOST?.trim() || 'localhost');
   let path = options.prometheus?.path ?? '/metrics';
   if (!path.startsWith('/')) {
-    fail('prometheus.path', `mcpmeter: prometheus.path=${JSON.stringify(path)} must start with "/" (for example "/metrics"). Using /metrics.`);
+    fail(
+      'prometheus.path',
+      `mcpmeter: prometheus.path=${JSON.stringify(path)} must start with "/" (for example "/metrics"). Using /metrics.`,
+    );
     path = '/metrics';
   }
-  const mode = oneOf('prometheus.mode', options.prometheus?.mode, undefined, ['server', 'mount'] as const, 'server');
+  const mode = oneOf(
+    'prometheus.mode',
+    options.prometheus?.mode,
+    undefined,
+    ['server', 'mount'] as const,
+    'server',
+  );
 
   const cardinalityLimit = positiveInt(
     'metrics.cardinalityLimit',
@@ -123,7 +139,9 @@ export function resolveConfig(
 
   const rawBase = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   const baseEndpoint = (
-    rawBase ? checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', rawBase, 'http://localhost:4318', fail) : 'http://localhost:4318'
+    rawBase
+      ? checkUrl('OTEL_EXPORTER_OTLP_ENDPOINT', rawBase, 'http://localhost:4318', fail)
+      : 'http://localhost:4318'
   ).replace(/\/+$/, '');
   const endpoint = (
     optionName: string,
@@ -131,13 +149,24 @@ export function resolveConfig(
     envName: string,
     signalPath: string,
   ): string => {
-    if (optionValue !== undefined) return checkUrl(optionName, optionValue, baseEndpoint + signalPath, fail);
+    if (optionValue !== undefined)
+      return checkUrl(optionName, optionValue, baseEndpoint + signalPath, fail);
     const fromEnv = env[envName]?.trim();
     if (fromEnv) return checkUrl(envName, fromEnv, baseEndpoint + signalPath, fail);
     return baseEndpoint + signalPath;
   };
-  const otlpTracesEndpoint = endpoint('traces.endpoint', options.traces?.endpoint, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '/v1/traces');
-  const otlpMetricsEndpoint = endpoint('metrics.otlpEndpoint', options.metrics?.otlpEndpoint, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', '/v1/metrics');
+  const otlpTracesEndpoint = endpoint(
+    'traces.endpoint',
+    options.traces?.endpoint,
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    '/v1/traces',
+  );
+  const otlpMetricsEndpoint = endpoint(
+    'metrics.otlpEndpoint',
+    options.metrics?.otlpEndpoint,
+    'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+    '/v1/metrics',
+  );
 
   const protocolSetting = options.traces?.protocol
     ? 'traces.protocol'
@@ -162,10 +191,18 @@ export function resolveConfig(
     errors.push(samplerEnvError);
   }
   const ratio = env.OTEL_TRACES_SAMPLER_ARG?.trim();
-  if (!options.traces?.sampler && sampler?.endsWith('traceidratio') && ratio !== undefined && ratio !== '') {
+  if (
+    !options.traces?.sampler &&
+    sampler?.endsWith('traceidratio') &&
+    ratio !== undefined &&
+    ratio !== ''
+  ) {
     const r = Number(ratio);
     if (!(r >= 0 && r <= 1)) {
-      fail('OTEL_TRACES_SAMPLER_ARG', `mcpmeter: OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(ratio)} must be a number from 0 to 1 (for example 0.1); the SDK will use 1.`);
+      fail(
+        'OTEL_TRACES_SAMPLER_ARG',
+        `mcpmeter: OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(ratio)} must be a number from 0 to 1 (for example 0.1); the SDK will use 1.`,
+      );
     }
   }
 
@@ -175,7 +212,10 @@ export function resolveConfig(
   else if (logLevelRaw) {
     const found = LOG_LEVELS[logLevelRaw];
     if (found === undefined) {
-      fail(options.logLevel ? 'logLevel' : 'OTEL_LOG_LEVEL', `mcpmeter: OTEL_LOG_LEVEL=${JSON.stringify(logLevelRaw)} is not a level; use one of ${Object.keys(LOG_LEVELS).join(', ')} (using info).`);
+      fail(
+        options.logLevel ? 'logLevel' : 'OTEL_LOG_LEVEL',
+        `mcpmeter: OTEL_LOG_LEVEL=${JSON.stringify(logLevelRaw)} is not a level; use one of ${Object.keys(LOG_LEVELS).join(', ')} (using info).`,
+      );
     } else logLevel = found;
   }
 
@@ -186,17 +226,34 @@ export function resolveConfig(
       serviceName: options.serviceName,
       serviceVersion: options.serviceVersion,
       logLevel,
-      metricsExporter: oneOf('OTEL_METRICS_EXPORTER', options.metrics?.exporter, env.OTEL_METRICS_EXPORTER, ['prometheus', 'otlp', 'none'] as const, 'prometheus'),
+      metricsExporter: oneOf(
+        'OTEL_METRICS_EXPORTER',
+        options.metrics?.exporter,
+        env.OTEL_METRICS_EXPORTER,
+        ['prometheus', 'otlp', 'none'] as const,
+        'prometheus',
+      ),
       cardinalityLimit,
       exportIntervalMillis,
       otlpMetricsEndpoint,
       prometheus: { mode, host, port, path },
-      tracesExporter: oneOf('OTEL_TRACES_EXPORTER', options.traces?.exporter, env.OTEL_TRACES_EXPORTER, ['otlp', 'console', 'none'] as const, 'otlp'),
+      tracesExporter: oneOf(
+        'OTEL_TRACES_EXPORTER',
+        options.traces?.exporter,
+        env.OTEL_TRACES_EXPORTER,
+        ['otlp', 'console', 'none'] as const,
+        'otlp',
+      ),
       otlpTracesEndpoint,
       otlpProtocol,
-      otlpHeaders: { ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), ...parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS), ...options.traces?.headers },
+      otlpHeaders: {
+        ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+        ...parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+        ...options.traces?.headers,
+      },
       samplerEnvError,
-      runtimeMetrics: options.runtimeMetrics ?? env.MCPMETER_RUNTIME_METRICS?.trim().toLowerCase() !== 'false',
+      runtimeMetrics:
+        options.runtimeMetrics ?? env.MCPMETER_RUNTIME_METRICS?.trim().toLowerCase() !== 'false',
       handleSignals: options.handleSignals ?? true,
     },
   };
@@ -215,7 +272,10 @@ function positiveInt(
   const n = typeof raw === 'number' ? raw : /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (Number.isInteger(n) && n > 0) return n;
   const setting = optionValue !== undefined ? option : envName;
-  fail(setting, `mcpmeter: ${setting}=${JSON.stringify(raw)} must be a positive integer; unset it to use ${fallback}. Using ${fallback}.`);
+  fail(
+    setting,
+    `mcpmeter: ${setting}=${JSON.stringify(raw)} must be a positive integer; unset it to use ${fallback}. Using ${fallback}.`,
+  );
   return fallback;
 }
 
@@ -231,7 +291,10 @@ function checkUrl(
   } catch {
     // reported below
   }
-  fail(setting, `mcpmeter: ${setting}=${JSON.stringify(value)} is not an http(s) URL; set it like http://localhost:4318 (Jaeger and the Collector listen for OTLP/HTTP on 4318). Using ${fallback}.`);
+  fail(
+    setting,
+    `mcpmeter: ${setting}=${JSON.stringify(value)} is not an http(s) URL; set it like http://localhost:4318 (Jaeger and the Collector listen for OTLP/HTTP on 4318). Using ${fallback}.`,
+  );
   return fallback;
 }
 
@@ -243,7 +306,9 @@ export function parseHeaders(raw: string | undefined): Record<string, string> {
     const i = part.indexOf('=');
     if (i <= 0) continue;
     try {
-      out[decodeURIComponent(part.slice(0, i).trim())] = decodeURIComponent(part.slice(i + 1).trim());
+      out[decodeURIComponent(part.slice(0, i).trim())] = decodeURIComponent(
+        part.slice(i + 1).trim(),
+      );
     } catch {
       // a malformed escape: skip the pair rather than fail the whole list
     }

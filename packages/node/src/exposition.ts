@@ -40,7 +40,9 @@ export function startMetricsServer(
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     if (pathname !== path) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`Not found: the metrics are at ${path}\n`);
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`Not found: the metrics are at ${path}\n`);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -37,7 +37,9 @@ export function loadOptionalInstrumentations(options: RegisterOptions): Instrume
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') {
-          diag.error(`mcpmeter: ${spec.packageName} is installed but failed to load: ${(err as Error).message}`);
+          diag.error(
+            `mcpmeter: ${spec.packageName} is installed but failed to load: ${(err as Error).message}`,
+          );
           break;
         }
       }
@@ -48,7 +50,9 @@ export function loadOptionalInstrumentations(options: RegisterOptions): Instrume
     }
     const Ctor = mod[spec.exportName] as InstrumentationClass | undefined;
     if (typeof Ctor !== 'function') {
-      diag.error(`mcpmeter: ${spec.packageName} has no export ${spec.exportName}; update it to a version that matches @mcpmeter/node.`);
+      diag.error(
+        `mcpmeter: ${spec.packageName} has no export ${spec.exportName}; update it to a version that matches @mcpmeter/node.`,
+      );
       continue;
     }
     try {

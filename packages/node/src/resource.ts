@@ -34,7 +34,9 @@ export function buildResource(config: ResolvedConfig, extra: Attributes | undefi
     )
     .merge(detectResources({ detectors: [envDetector] }));
   if (resource.attributes['service.version'] === undefined && process.env.npm_package_version) {
-    resource = resource.merge(resourceFromAttributes({ 'service.version': process.env.npm_package_version }));
+    resource = resource.merge(
+      resourceFromAttributes({ 'service.version': process.env.npm_package_version }),
+    );
   }
   return resource.merge(resourceFromAttributes(fromOptions));
 }

@@ -9,7 +9,11 @@ import {
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
-import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type MetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { installDiagLogger } from './diag-logger.js';
@@ -73,7 +77,10 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   } else if (!config.disabled && config.metricsExporter === 'otlp') {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: config.otlpMetricsEndpoint, headers: config.otlpHeaders }),
+        exporter: new OTLPMetricExporter({
+          url: config.otlpMetricsEndpoint,
+          headers: config.otlpHeaders,
+        }),
         exportIntervalMillis: config.exportIntervalMillis,
         cardinalityLimits: { default: config.cardinalityLimit },
       }),
@@ -103,13 +110,22 @@ function createHandle(options: RegisterOptions): RegisterHandle {
     }),
   });
   if (!metrics.setGlobalMeterProvider(meterProvider)) {
-    diag.warn('mcpmeter: another MeterProvider was already registered globally; instrumentations use mcpmeter\'s own.');
+    diag.warn(
+      "mcpmeter: another MeterProvider was already registered globally; instrumentations use mcpmeter's own.",
+    );
   }
 
   const instrumentations: Instrumentation[] = [];
   if (config.runtimeMetrics) instrumentations.push(new RuntimeNodeInstrumentation());
-  instrumentations.push(...loadOptionalInstrumentations(options), ...(options.instrumentations ?? []));
-  const unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
+  instrumentations.push(
+    ...loadOptionalInstrumentations(options),
+    ...(options.instrumentations ?? []),
+  );
+  const unregisterInstrumentations = registerInstrumentations({
+    instrumentations,
+    tracerProvider,
+    meterProvider,
+  });
 
   let server: MetricsServer | undefined;
   const startup = start(config, metricsHandler, errors).then((s) => {
@@ -118,13 +134,19 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   });
 
   let shuttingDown: Promise<void> | undefined;
-  const uninstallSignals = config.handleSignals ? installSignalHandlers(() => handle.shutdown()) : () => {};
+  const uninstallSignals = config.handleSignals
+    ? installSignalHandlers(() => handle.shutdown())
+    : () => {};
   handle.shutdown = () =>
     (shuttingDown ??= (async () => {
       uninstallSignals();
       await startup.catch(() => {});
       unregisterInstrumentations();
-      const results = await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), server?.close()]);
+      const results = await Promise.allSettled([
+        tracerProvider.shutdown(),
+        meterProvider.shutdown(),
+        server?.close(),
+      ]);
       for (const r of results) {
         if (r.status === 'rejected') diag.error(`mcpmeter: shutdown: ${describeError(r.reason)}`);
       }
@@ -160,7 +182,10 @@ async function start(
       server = await startMetricsServer(handler, config.prometheus);
       diag.debug(`mcpmeter: metrics at ${server.url}`);
     } catch (err) {
-      const e = err instanceof ConfigurationError ? err : new ConfigurationError('OTEL_EXPORTER_PROMETHEUS_PORT', String(err));
+      const e =
+        err instanceof ConfigurationError
+          ? err
+          : new ConfigurationError('OTEL_EXPORTER_PROMETHEUS_PORT', String(err));
       diag.error(e.message);
       problems.push(e);
     }
@@ -171,10 +196,9 @@ async function start(
       problems.push(probe);
     }
   }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) {
-    throw new ConfigurationError(problems[0]!.setting, problems.map((p) => p.message).join('\n'));
-  }
+  const [first] = problems;
+  if (first && problems.length === 1) throw first;
+  if (first) throw new ConfigurationError(first.setting, problems.map((p) => p.message).join('\n'));
   return server;
 }
 

@@ -17,7 +17,9 @@ export function installSignalHandlers(flush: () => Promise<void>, timeoutMs = 50
     const handler = () => {
       const appHasOwn = process.listenerCount(signal) > 1;
       flushing ??= Promise.race([
-        flush().catch((err: unknown) => diag.error(`mcpmeter: flush on ${signal} failed: ${(err as Error)?.message}`)),
+        flush().catch((err: unknown) =>
+          diag.error(`mcpmeter: flush on ${signal} failed: ${(err as Error)?.message}`),
+        ),
         new Promise<void>((r) => setTimeout(r, timeoutMs).unref()),
       ]);
       if (appHasOwn) return;

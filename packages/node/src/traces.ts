@@ -56,7 +56,10 @@ export class ReportingSpanExporter implements SpanExporter {
   }
 }
 
-export function createSpanProcessors(config: ResolvedConfig, options: TracesOptions | undefined): SpanProcessor[] {
+export function createSpanProcessors(
+  config: ResolvedConfig,
+  options: TracesOptions | undefined,
+): SpanProcessor[] {
   if (options?.spanExporter) return [new BatchSpanProcessor(options.spanExporter)];
   switch (config.tracesExporter) {
     case 'none':
@@ -67,7 +70,9 @@ export function createSpanProcessors(config: ResolvedConfig, options: TracesOpti
     case 'otlp': {
       const opts = { url: config.otlpTracesEndpoint, headers: config.otlpHeaders };
       const inner =
-        config.otlpProtocol === 'http/json' ? new OTLPHttpJsonTraceExporter(opts) : new OTLPProtoTraceExporter(opts);
+        config.otlpProtocol === 'http/json'
+          ? new OTLPHttpJsonTraceExporter(opts)
+          : new OTLPProtoTraceExporter(opts);
       return [new BatchSpanProcessor(new ReportingSpanExporter(inner, config.otlpTracesEndpoint))];
     }
   }
@@ -101,7 +106,11 @@ class StderrConsoleSpanExporter extends ConsoleSpanExporter {
  * Connects once to the collector so `ready` can tell a fail-fast caller that
  * nothing listens there. Never throws; resolves an error or undefined.
  */
-export function probeEndpoint(url: string, setting: string, timeoutMs = 2000): Promise<ConfigurationError | undefined> {
+export function probeEndpoint(
+  url: string,
+  setting: string,
+  timeoutMs = 2000,
+): Promise<ConfigurationError | undefined> {
   return new Promise((resolve) => {
     let u: URL;
     try {

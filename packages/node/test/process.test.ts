@@ -22,7 +22,12 @@ afterEach(async () => {
 function run(args: string[], env: Record<string, string>): Child {
   const child = startNode(args, {
     cwd: pkgDir,
-    env: { PATH: process.env.PATH, OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: '0', ...env },
+    env: {
+      PATH: process.env.PATH,
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: '0',
+      ...env,
+    },
   });
   children.push(child);
   return child;
@@ -62,7 +67,10 @@ describe('zero-code entry points', () => {
     await child.waitFor(/READY/);
     let body = '';
     for (let i = 0; i < 50 && !body.includes('zero-code-cjs'); i++) {
-      body = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      body = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(body).toMatch(/target_info\{[^}]*service_name="zero-code-cjs"/);
@@ -71,21 +79,28 @@ describe('zero-code entry points', () => {
 });
 
 describe('traces over OTLP', () => {
-  it.each(['http/protobuf', 'http/json'])('arrive at a local receiver (%s) with the service name', async (protocol) => {
-    receiver = await startOtlpReceiver();
-    const child = run([app], {
-      OTEL_SERVICE_NAME: `traced-${protocol.replace('/', '-')}`,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-    });
-    await child.waitFor(/READY /);
-    const spans = await receiver.waitForSpans((s) => s.some((x) => x.name === 'work'));
-    const work = spans.find((s) => s.name === 'work')!;
-    expect(work.resource['service.name']).toBe(`traced-${protocol.replace('/', '-')}`);
-    expect(work.traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(receiver.contentTypes.some((c) => c.includes(protocol === 'http/json' ? 'json' : 'protobuf'))).toBe(true);
-  });
+  it.each(['http/protobuf', 'http/json'])(
+    'arrive at a local receiver (%s) with the service name',
+    async (protocol) => {
+      receiver = await startOtlpReceiver();
+      const child = run([app], {
+        OTEL_SERVICE_NAME: `traced-${protocol.replace('/', '-')}`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      });
+      await child.waitFor(/READY /);
+      const spans = await receiver.waitForSpans((s) => s.some((x) => x.name === 'work'));
+      const work = spans.find((s) => s.name === 'work')!;
+      expect(work.resource['service.name']).toBe(`traced-${protocol.replace('/', '-')}`);
+      expect(work.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(
+        receiver.contentTypes.some((c) =>
+          c.includes(protocol === 'http/json' ? 'json' : 'protobuf'),
+        ),
+      ).toBe(true);
+    },
+  );
 
   it('an unreachable collector: one clear stderr line, ready rejects, the app keeps running', async () => {
     const port = await freePort(); // nobody listens here
@@ -95,7 +110,10 @@ describe('traces over OTLP', () => {
     });
     await child.waitFor(/READY-REJECTED ConfigurationError OTEL_EXPORTER_OTLP_ENDPOINT/);
     await child.waitFor(/TICK 15/);
-    const lines = child.stderr().split('\n').filter((l) => l.startsWith('mcpmeter:'));
+    const lines = child
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('mcpmeter:'));
     expect(lines.filter((l) => l.includes('no OTLP collector answers'))).toHaveLength(1);
     // export failures are reported once per outage, not once per batch
     expect(lines.filter((l) => l.includes('cannot export spans')).length).toBeLessThanOrEqual(1);
@@ -105,10 +123,17 @@ describe('traces over OTLP', () => {
 
 describe('bad input in a real process', () => {
   it('OTEL_EXPORTER_PROMETHEUS_PORT=abc: one line naming the setting and the fix, and the app stays up', async () => {
-    const child = run([app], { OTEL_EXPORTER_PROMETHEUS_PORT: 'abc', OTEL_TRACES_EXPORTER: 'none', FIXTURE_OPTIONS: '{"prometheus":{"mode":"mount"}}' });
+    const child = run([app], {
+      OTEL_EXPORTER_PROMETHEUS_PORT: 'abc',
+      OTEL_TRACES_EXPORTER: 'none',
+      FIXTURE_OPTIONS: '{"prometheus":{"mode":"mount"}}',
+    });
     await child.waitFor(/READY-REJECTED ConfigurationError OTEL_EXPORTER_PROMETHEUS_PORT/);
     await child.waitFor(/TICK 3/);
-    const lines = child.stderr().split('\n').filter((l) => l.startsWith('mcpmeter:'));
+    const lines = child
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('mcpmeter:'));
     expect(lines).toEqual([
       'mcpmeter: OTEL_EXPORTER_PROMETHEUS_PORT="abc" is not a port number; set it to an integer from 0 to 65535 (for example 9464), or unset it to use 9464. Using 9464.',
     ]);
@@ -116,7 +141,11 @@ describe('bad input in a real process', () => {
   });
 
   it('writes nothing to stdout even at OTEL_LOG_LEVEL=all with the console exporter', async () => {
-    const child = run([app], { OTEL_LOG_LEVEL: 'all', OTEL_TRACES_EXPORTER: 'console', OTEL_BSP_SCHEDULE_DELAY: '50' });
+    const child = run([app], {
+      OTEL_LOG_LEVEL: 'all',
+      OTEL_TRACES_EXPORTER: 'console',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
     await child.waitFor(/READY /);
     await child.waitFor(/"name":"work"/);
     expect(child.stderr()).toMatch(/\[debug\]/);

@@ -4,7 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { freePort, startPrometheus, type RunningPrometheus } from '../../../test-utils/prometheus.js';
+import {
+  freePort,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../../../test-utils/prometheus.js';
 import { startNode, type Child } from '../../../test-utils/process.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +31,9 @@ describe('scraped by a real Prometheus', () => {
       },
     });
     await child.waitFor(/READY http/);
-    prom = await startPrometheus({ targets: [{ job: 'mcpmeter-app', target: `127.0.0.1:${port}` }] });
+    prom = await startPrometheus({
+      targets: [{ job: 'mcpmeter-app', target: `127.0.0.1:${port}` }],
+    });
   });
 
   afterAll(async () => {

@@ -12,12 +12,22 @@ afterEach(async () => {
 });
 
 function listen(server: Server): Promise<string> {
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () =>
+      r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
+  );
 }
 
 describe('register()', () => {
   it('serves /metrics on a standalone server with target_info and runtime metrics', async () => {
-    handle = register({ serviceName: 'svc-a', serviceVersion: '1.2.3', prometheus: { port: 0, host: '127.0.0.1' }, traces: { exporter: 'none' }, handleSignals: false });
+    handle = register({
+      serviceName: 'svc-a',
+      serviceVersion: '1.2.3',
+      prometheus: { port: 0, host: '127.0.0.1' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
     await handle.ready;
     expect(handle.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const res = await fetch(handle.metricsUrl!);
@@ -32,22 +42,39 @@ describe('register()', () => {
   });
 
   it('returns the same handle when called twice', async () => {
-    handle = register({ prometheus: { port: 0 }, traces: { exporter: 'none' }, handleSignals: false });
+    handle = register({
+      prometheus: { port: 0 },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
     const again = register({ prometheus: { port: 0 } });
     expect(again).toBe(handle);
     await handle.ready;
   });
 
   it('can register again after shutdown', async () => {
-    const first = register({ prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+    const first = register({
+      prometheus: { mode: 'mount' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
     await first.shutdown();
     await first.shutdown(); // idempotent
-    handle = register({ prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+    handle = register({
+      prometheus: { mode: 'mount' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
     expect(handle).not.toBe(first);
   });
 
-  it('mount mode: serves from the app\'s own node:http server and opens no port', async () => {
-    handle = register({ serviceName: 'mounted', prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+  it("mount mode: serves from the app's own node:http server and opens no port", async () => {
+    handle = register({
+      serviceName: 'mounted',
+      prometheus: { mode: 'mount' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
     await handle.ready;
     expect(handle.metricsUrl).toBeUndefined();
     const server = createServer((req, res) => {
@@ -65,7 +92,12 @@ describe('register()', () => {
   });
 
   it('mount mode: serves from an Express app', async () => {
-    handle = register({ serviceName: 'express-app', prometheus: { mode: 'mount' }, traces: { exporter: 'none' }, handleSignals: false });
+    handle = register({
+      serviceName: 'express-app',
+      prometheus: { mode: 'mount' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
     const app = express();
     app.get('/metrics', handle.metricsHandler!);
     const server = createServer(app);
@@ -84,11 +116,17 @@ describe('register()', () => {
     const base = await listen(blocker);
     const port = Number(new URL(base).port);
     try {
-      handle = register({ prometheus: { port, host: '127.0.0.1' }, traces: { exporter: 'none' }, handleSignals: false });
+      handle = register({
+        prometheus: { port, host: '127.0.0.1' },
+        traces: { exporter: 'none' },
+        handleSignals: false,
+      });
       await expect(handle.ready).rejects.toMatchObject({
         name: 'ConfigurationError',
         setting: 'OTEL_EXPORTER_PROMETHEUS_PORT',
-        message: expect.stringMatching(/port \d+ on 127.0.0.1 is already in use\. Set OTEL_EXPORTER_PROMETHEUS_PORT/),
+        message: expect.stringMatching(
+          /port \d+ on 127.0.0.1 is already in use\. Set OTEL_EXPORTER_PROMETHEUS_PORT/,
+        ),
       });
       // telemetry still records, and the app's tracer works
       trace.getTracer('t').startSpan('still-works').end();
@@ -102,10 +140,16 @@ describe('register()', () => {
     const blocker = createServer();
     const base = await listen(blocker);
     blocker.close(); // a port nobody listens on now
-    handle = register({ prometheus: { mode: 'mount' }, traces: { endpoint: `${base}/v1/traces` }, handleSignals: false });
+    handle = register({
+      prometheus: { mode: 'mount' },
+      traces: { endpoint: `${base}/v1/traces` },
+      handleSignals: false,
+    });
     await expect(handle.ready).rejects.toMatchObject({
       setting: 'OTEL_EXPORTER_OTLP_ENDPOINT',
-      message: expect.stringMatching(/no OTLP collector answers at .* \(ECONNREFUSED\)\. Start one \(Jaeger: OTLP\/HTTP on port 4318\)/),
+      message: expect.stringMatching(
+        /no OTLP collector answers at .* \(ECONNREFUSED\)\. Start one \(Jaeger: OTLP\/HTTP on port 4318\)/,
+      ),
     });
   });
 
@@ -117,7 +161,10 @@ describe('register()', () => {
       logLevel: 'loud' as 'info',
       handleSignals: false,
     });
-    const err = await handle.ready.then(() => undefined, (e: Error) => e);
+    const err = await handle.ready.then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/prometheus.port="abc"/);
     expect(err?.message).toMatch(/prometheus.mode="sideways"/);
   });
