@@ -138,6 +138,7 @@ export async function startFakeUpstream(options = {}) {
 
 function sseHead(res) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.flushHeaders();
 }
 
 /** Writes events one by one, honouring backpressure and the per-chunk delay. */
@@ -146,6 +147,8 @@ async function writeEvents(res, ctx, events, { cutAt } = {}) {
   for (const ev of events) {
     if (res.destroyed) return;
     if (cutAt !== undefined && i === cutAt) {
+      // let what was written reach the client, then drop the connection mid-stream
+      await new Promise((r) => setTimeout(r, 20));
       res.socket?.destroy();
       return;
     }
