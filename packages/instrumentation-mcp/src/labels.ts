@@ -1,0 +1,45 @@
+import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
+
+/** MCP methods defined by the specification, plus `_OTHER` for anything a peer invents. */
+export function createMethodLabels(): BoundedValues {
+  return new BoundedValues(semconv.MCP_METHOD_NAMES, {
+    maxValues: semconv.MCP_METHOD_NAMES.length + 8,
+  });
+}
+
+/*
+ * Protocol versions published by the specification. A client chooses the
+ * version it asks for (and, on stateless HTTP, the `mcp-protocol-version`
+ * header), so labels take only these values, plus whatever version a server
+ * itself answered in an `initialize` result; anything else becomes `_OTHER`.
+ */
+const KNOWN_PROTOCOL_VERSIONS = [
+  '2024-11-05',
+  '2025-03-26',
+  '2025-06-18',
+  '2025-11-25',
+  '2026-07-28',
+];
+
+export function createProtocolVersionLabels(): BoundedValues {
+  return new BoundedValues(KNOWN_PROTOCOL_VERSIONS, { maxValues: 32, maxLength: 32 });
+}
+
+/**
+ * `network.transport` for an SDK transport: `pipe` for stdio, `tcp` for HTTP
+ * (Streamable HTTP and SSE), undefined when there is no network (in-memory).
+ */
+export function networkTransportOf(
+  transport: unknown,
+  hasHttpRequest: boolean,
+): string | undefined {
+  if (hasHttpRequest) return 'tcp';
+  if (transport === null || typeof transport !== 'object') return undefined;
+  const name = (transport as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name !== 'string') return undefined;
+  if (/stdio/i.test(name)) return 'pipe';
+  if (/http|sse/i.test(name)) return 'tcp';
+  return undefined;
+}
+
+export { OTHER };

@@ -1,0 +1,104 @@
+import type { Attributes, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
+import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+
+const INSTRUMENTS = Symbol.for('mcpmeter.instrumentation-mcp.server-instruments');
+type GlobalWithInstruments = typeof globalThis & {
+  [INSTRUMENTS]?: WeakMap<Meter, ServerInstruments>;
+};
+
+/**
+ * The server's metric instruments on one Meter, shared by every instrumented
+ * server that uses that Meter (the SDK hands out one Meter per name and
+ * version), so the active-request and active-session gauges are one count
+ * whether servers were instrumented by hand or by `McpInstrumentation`.
+ *
+ * Hot path: one SDK call per request (the duration histogram). Active counts
+ * are plain integers reported by observable callbacks at collection time, which
+ * saves two `add` calls (~600 ns each) per request.
+ */
+export class ServerInstruments {
+  readonly duration: Histogram;
+  readonly sessionDuration: Histogram;
+  /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
+  readonly operationAttrs = new AttributeSetCache([
+    semconv.ATTR_MCP_METHOD_NAME,
+    semconv.ATTR_GEN_AI_TOOL_NAME,
+    semconv.ATTR_GEN_AI_PROMPT_NAME,
+    semconv.ATTR_ERROR_TYPE,
+    semconv.ATTR_GEN_AI_OPERATION_NAME,
+    semconv.ATTR_MCP_PROTOCOL_VERSION,
+    semconv.ATTR_NETWORK_TRANSPORT,
+  ]);
+  /** Keys: error.type, protocol version, transport. */
+  readonly sessionAttrs = new AttributeSetCache([
+    semconv.ATTR_ERROR_TYPE,
+    semconv.ATTR_MCP_PROTOCOL_VERSION,
+    semconv.ATTR_NETWORK_TRANSPORT,
+  ]);
+  private readonly methodAttrs = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME]);
+  private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
+  private readonly activeRequests = new Map<string, number>();
+  private readonly activeSessions = new Map<string | undefined, number>();
+
+  constructor(meter: Meter) {
+    this.duration = meter.createHistogram(semconv.METRIC_MCP_SERVER_OPERATION_DURATION, {
+      description: 'Duration of MCP requests handled by the server.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
+    });
+    this.sessionDuration = meter.createHistogram(semconv.METRIC_MCP_SERVER_SESSION_DURATION, {
+      description: 'Duration of MCP sessions as seen by the server.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
+    });
+    meter
+      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_REQUESTS, {
+        description: 'MCP requests being handled by the server now (not in semconv).',
+        unit: '{request}',
+      })
+      .addCallback((result: ObservableResult) => {
+        for (const [method, n] of this.activeRequests)
+          result.observe(n, this.methodAttrs.get(method));
+      });
+    meter
+      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_SESSIONS, {
+        description: 'MCP sessions open on the server now (not in semconv).',
+        unit: '{session}',
+      })
+      .addCallback((result: ObservableResult) => {
+        for (const [transport, n] of this.activeSessions) {
+          result.observe(n, this.transportAttrs.get(transport));
+        }
+      });
+  }
+
+  /** `method` must already be bounded. */
+  requestStarted(method: string): void {
+    this.activeRequests.set(method, (this.activeRequests.get(method) ?? 0) + 1);
+  }
+
+  requestEnded(method: string): void {
+    this.activeRequests.set(method, (this.activeRequests.get(method) ?? 1) - 1);
+  }
+
+  sessionStarted(transport: string | undefined): void {
+    this.activeSessions.set(transport, (this.activeSessions.get(transport) ?? 0) + 1);
+  }
+
+  sessionEnded(transport: string | undefined, seconds: number, attrs: Attributes): void {
+    this.activeSessions.set(transport, (this.activeSessions.get(transport) ?? 1) - 1);
+    this.sessionDuration.record(seconds, attrs);
+  }
+
+  /** The instruments for `meter`, created on first use. */
+  static for(meter: Meter): ServerInstruments {
+    const g = globalThis as GlobalWithInstruments;
+    const all = (g[INSTRUMENTS] ??= new WeakMap());
+    let instruments = all.get(meter);
+    if (instruments === undefined) {
+      instruments = new ServerInstruments(meter);
+      all.set(meter, instruments);
+    }
+    return instruments;
+  }
+}

@@ -1,0 +1,207 @@
+import { context, diag } from '@opentelemetry/api';
+import { describeError, errorClassName, warnOnce } from '@mcpmeter/core';
+import { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js';
+import { activeCallOf } from '../tool-context.js';
+import { ServerState, type McpServerLike } from './request.js';
+import type { TelemetrySource } from './source.js';
+
+/*
+ * Hook point: the protocol layer of the SDK (`Protocol`, base of `Server`), on
+ * the instance. Every inbound request, including unknown methods and unknown
+ * tools, passes `_onrequest`; every reply leaves through the transport's `send`
+ * (the request's record ends there, with the JSON-RPC error code or the result);
+ * a client's `notifications/cancelled` passes `_oncancel`, and a closing
+ * transport passes `_onclose` — the only two ways the SDK abandons a request
+ * without a reply. Both SDK generations share these names. Handler maps and
+ * McpServer callbacks would miss the requests the SDK refuses before dispatch.
+ */
+
+const STATE = Symbol.for('mcpmeter.instrumentation-mcp.server-state');
+const SENDER = Symbol.for('mcpmeter.instrumentation-mcp.transport-state');
+const MCP_HOOKED = Symbol.for('mcpmeter.instrumentation-mcp.mcp-server');
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+type ProtocolMethod = (this: ProtocolLike, ...args: unknown[]) => unknown;
+
+interface ProtocolLike {
+  _onrequest: ProtocolMethod;
+  _onclose: ProtocolMethod;
+  _oncancel?: ProtocolMethod;
+  _transport?: unknown;
+  _requestHandlerAbortControllers?: Map<unknown, unknown>;
+  [STATE]?: ServerState;
+}
+
+interface JsonRpcRequestLike {
+  id: unknown;
+  method: unknown;
+  params?: unknown;
+}
+
+interface TransportLike {
+  send: Fn;
+  [SENDER]?: ServerState;
+}
+
+function isProtocol(value: unknown): value is ProtocolLike {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Partial<ProtocolLike>)._onrequest === 'function' &&
+    typeof (value as Partial<ProtocolLike>)._onclose === 'function'
+  );
+}
+
+/** The state of an instrumented protocol instance, if any. */
+export function serverStateOf(server: unknown): ServerState | undefined {
+  return isProtocol(server) ? server[STATE] : undefined;
+}
+
+/**
+ * Instruments a low-level `Server` instance (idempotent). Returns false when
+ * `server` does not look like an MCP SDK protocol object.
+ */
+export function instrumentProtocol(
+  server: unknown,
+  source: TelemetrySource,
+): ServerState | undefined {
+  if (!isProtocol(server)) return undefined;
+  const existing = server[STATE];
+  if (existing !== undefined) return existing;
+  const state = new ServerState(source);
+  Object.defineProperty(server, STATE, { value: state, enumerable: false, configurable: true });
+
+  const onrequest = server._onrequest;
+  server._onrequest = function instrumentedOnRequest(
+    this: ProtocolLike,
+    request: unknown,
+    extra: unknown,
+  ) {
+    if (!state.source.enabled) return onrequest.call(this, request, extra);
+    let ctx;
+    try {
+      hookTransport(this._transport, state);
+      ctx = state.begin(this, request as JsonRpcRequestLike, extra);
+    } catch (err) {
+      diag.error(`mcpmeter: could not start MCP server telemetry: ${describeError(err)}`);
+      return onrequest.call(this, request, extra);
+    }
+    try {
+      return context.with(ctx, onrequest, this, request, extra);
+    } finally {
+      settleUnanswered(this, state, (request as JsonRpcRequestLike | undefined)?.id);
+    }
+  };
+
+  const onclose = server._onclose;
+  server._onclose = function instrumentedOnClose(this: ProtocolLike, ...args: unknown[]) {
+    try {
+      state.onClose(ERROR_TYPE_CONNECTION_CLOSED);
+    } catch (err) {
+      diag.error(`mcpmeter: MCP server close telemetry failed: ${describeError(err)}`);
+    }
+    return onclose.apply(this, args);
+  };
+
+  const oncancel = server._oncancel;
+  if (typeof oncancel === 'function') {
+    server._oncancel = function instrumentedOnCancel(
+      this: ProtocolLike,
+      notification: unknown,
+      ...rest: unknown[]
+    ) {
+      try {
+        const requestId = (notification as { params?: { requestId?: unknown } } | undefined)?.params
+          ?.requestId;
+        if (requestId !== undefined) state.onCancel(requestId, ERROR_TYPE_CANCELLED);
+      } catch (err) {
+        diag.error(`mcpmeter: MCP cancel telemetry failed: ${describeError(err)}`);
+      }
+      return oncancel.call(this, notification, ...rest);
+    };
+  } else {
+    warnOnce(
+      'mcp-no-oncancel',
+      'mcpmeter: this MCP SDK has no Protocol._oncancel; cancelled requests end when the transport closes.',
+    );
+  }
+  return state;
+}
+
+/*
+ * A request the SDK neither answered synchronously nor registered for async
+ * handling was dropped (e.g. SDK 2.x refusing a request of another protocol
+ * era without a reply): end it now so the active count does not leak.
+ */
+function settleUnanswered(server: ProtocolLike, state: ServerState, id: unknown): void {
+  const record = state.pending.get(id);
+  if (record === undefined || record.ended) return;
+  const controllers = server._requestHandlerAbortControllers;
+  if (controllers instanceof Map && !controllers.has(id)) state.end(record, '_OTHER', undefined);
+}
+
+function hookTransport(transport: unknown, state: ServerState): void {
+  if (transport === null || typeof transport !== 'object') return;
+  const t = transport as TransportLike;
+  if (t[SENDER] === state || typeof t.send !== 'function') return;
+  const send = t.send;
+  Object.defineProperty(t, SENDER, { value: state, enumerable: false, configurable: true });
+  t.send = function instrumentedSend(this: unknown, message: unknown, ...rest: unknown[]) {
+    if (state.pending.size > 0) {
+      try {
+        state.onSend(t, message);
+      } catch (err) {
+        diag.error(`mcpmeter: MCP response telemetry failed: ${describeError(err)}`);
+      }
+    }
+    return send.call(this, message, ...rest);
+  };
+}
+
+/**
+ * Instruments an `McpServer` (idempotent): its protocol instance, plus hooks on
+ * the tool pipeline that tell a handler's exception and a refused call (unknown
+ * tool, invalid arguments) apart — both SDK generations turn them into
+ * `isError` results.
+ */
+export function instrumentMcp(
+  mcp: McpServerLike,
+  source: TelemetrySource,
+): ServerState | undefined {
+  const state = instrumentProtocol(mcp.server, source);
+  if (state === undefined) return undefined;
+  state.owner ??= mcp;
+  const target = mcp as unknown as Record<string | symbol, unknown>;
+  if (target[MCP_HOOKED] === true) return state;
+  Object.defineProperty(mcp, MCP_HOOKED, { value: true, enumerable: false, configurable: true });
+  hookToolStep(target, 'executeToolHandler', true);
+  hookToolStep(target, 'validateToolOutput', false);
+  return state;
+}
+
+function hookToolStep(
+  target: Record<string | symbol, unknown>,
+  name: string,
+  marksRun: boolean,
+): void {
+  const original = target[name];
+  if (typeof original !== 'function') return;
+  target[name] = function instrumentedToolStep(this: unknown, ...args: unknown[]) {
+    const call = activeCallOf(context.active());
+    if (call === undefined) return (original as Fn).apply(this, args);
+    if (marksRun) call.handlerRan = true;
+    const noteThrown = (err: unknown): never => {
+      if (call.thrown === undefined) call.thrown = errorClassName(err);
+      throw err;
+    };
+    let result: unknown;
+    try {
+      result = (original as Fn).apply(this, args);
+    } catch (err) {
+      noteThrown(err);
+    }
+    // The SDK awaits this promise and sees the very same rejection.
+    return result instanceof Promise ? result.then(undefined, noteThrown) : result;
+  };
+}

@@ -1,0 +1,312 @@
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
+import { captureValue } from '../content.js';
+import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
+import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
+import { serverParent } from '../meta.js';
+import { withActiveCall, type ActiveCall } from '../tool-context.js';
+import type { TelemetrySource } from './source.js';
+
+/** The parts of an MCP `McpServer` this package reads (both SDK generations). */
+export interface McpServerLike {
+  server: object;
+  _registeredTools?: Record<string, unknown>;
+  _registeredPrompts?: Record<string, unknown>;
+}
+
+interface JsonRpcRequest {
+  id: unknown;
+  method: unknown;
+  params?: unknown;
+}
+
+/** One request in flight. Ends exactly once: by its response, a cancel or a close. */
+export interface RequestRecord extends ActiveCall {
+  readonly id: unknown;
+  readonly method: string;
+  readonly tool: string | undefined;
+  readonly prompt: string | undefined;
+  readonly operation: string | undefined;
+  readonly transport: unknown;
+  readonly networkTransport: string | undefined;
+  readonly start: number;
+  readonly span: Span;
+  protocolVersion: string | undefined;
+  ended: boolean;
+}
+
+const METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
+const MAX_NAME = 256;
+
+/** Telemetry state of one instrumented `Server` (protocol) instance. */
+export class ServerState {
+  /** Requests in flight by JSON-RPC id, mirroring the SDK's own abort-controller map. */
+  readonly pending = new Map<unknown, RequestRecord>();
+  readonly tools: BoundedValues;
+  readonly prompts = new BoundedValues();
+  private readonly versions = createProtocolVersionLabels();
+  owner: McpServerLike | undefined;
+  private protocolVersion: string | undefined;
+  private lastTransport: unknown;
+  private transportLabel: string | undefined;
+  private sessionStart: number | undefined;
+  private sessionTransport: string | undefined;
+
+  constructor(readonly source: TelemetrySource) {
+    this.tools = new BoundedValues(source.toolNames);
+  }
+
+  /** Starts the record for `request`; returns the context the handler runs in. */
+  begin(protocol: { _transport?: unknown }, request: JsonRpcRequest, extra: unknown): Context {
+    const source = this.source;
+    const instruments = source.instruments;
+    const rawMethod = request.method;
+    const method = typeof rawMethod === 'string' && METHODS.has(rawMethod) ? rawMethod : OTHER;
+    const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
+    const transport = protocol._transport;
+    if (transport !== this.lastTransport) {
+      this.lastTransport = transport;
+      const hasHttp = extra !== null && typeof extra === 'object' && 'requestInfo' in extra;
+      this.transportLabel = networkTransportOf(
+        transport,
+        hasHttp && extra.requestInfo !== undefined,
+      );
+    }
+    let tool: string | undefined;
+    let prompt: string | undefined;
+    let operation: string | undefined;
+    let rawName: unknown;
+    if (method === 'tools/call') {
+      rawName = params?.name;
+      tool = this.toolLabel(rawName);
+      operation = semconv.GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
+    } else if (method === 'prompts/get') {
+      rawName = params?.name;
+      prompt = this.promptLabel(rawName);
+    }
+    const version = this.protocolVersion ?? this.versionFromRequest(protocol, extra);
+    const target = tool ?? prompt;
+    const name = target === undefined || target === OTHER ? method : `${method} ${target}`;
+    const { parent, links } = serverParent(params);
+    const span = source.tracer.startSpan(
+      name,
+      {
+        kind: SpanKind.SERVER,
+        attributes: instruments.operationAttrs.get(
+          method,
+          tool,
+          prompt,
+          undefined,
+          operation,
+          version,
+          this.transportLabel,
+        ),
+        links,
+      },
+      parent,
+    );
+    if (span.isRecording()) this.describeSpan(span, request, transport, target, rawName, params);
+    const record: RequestRecord = {
+      id: request.id,
+      method,
+      tool,
+      prompt,
+      operation,
+      transport,
+      networkTransport: this.transportLabel,
+      start: performance.now(),
+      span,
+      protocolVersion: version,
+      ended: false,
+      toolLabel: tool,
+      handlerRan: false,
+      thrown: undefined,
+    };
+    const previous = this.pending.get(request.id);
+    // A client reusing an id still in flight: the SDK forgets the first one too.
+    if (previous !== undefined) this.end(previous, OTHER, undefined);
+    this.pending.set(request.id, record);
+    instruments.requestStarted(method);
+    return withActiveCall(trace.setSpan(parent, span), record);
+  }
+
+  /** An outgoing message: ends the record of the request it answers, if any. */
+  onSend(transport: unknown, message: unknown): void {
+    if (message === null || typeof message !== 'object') return;
+    const msg = message as { id?: unknown; method?: unknown; result?: unknown; error?: unknown };
+    if (msg.id === undefined || msg.method !== undefined) return;
+    const record = this.pending.get(msg.id);
+    if (record === undefined || record.transport !== transport) return;
+    if (msg.error !== undefined) {
+      const errorType = jsonRpcErrorType(msg.error);
+      if (record.span.isRecording() && errorType !== OTHER) {
+        record.span.setAttribute(semconv.ATTR_RPC_RESPONSE_STATUS_CODE, errorType);
+      }
+      this.end(record, errorType, jsonRpcErrorMessage(msg.error));
+      return;
+    }
+    const result = msg.result as Record<string, unknown> | undefined;
+    if (record.method === 'tools/call') {
+      if (this.source.content.enabled && record.span.isRecording() && result?.isError !== true) {
+        const text = captureValue(this.source.content, 'tool.result', result, String(record.tool));
+        if (text !== undefined)
+          record.span.setAttribute(semconv.ATTR_GEN_AI_TOOL_CALL_RESULT, text);
+      }
+      this.end(
+        record,
+        result?.isError === true ? this.toolErrorType(record) : undefined,
+        undefined,
+      );
+      return;
+    }
+    if (record.method === 'initialize') this.onInitialized(record, result);
+    else if (record.method === 'tools/list') this.learnNames(this.tools, result?.tools);
+    else if (record.method === 'prompts/list') this.learnNames(this.prompts, result?.prompts);
+    this.end(record, undefined, undefined);
+  }
+
+  /** `notifications/cancelled` for `requestId`. */
+  onCancel(requestId: unknown, errorType: string): void {
+    const record = this.pending.get(requestId);
+    if (record !== undefined) this.end(record, errorType, undefined);
+  }
+
+  /** The transport closed: every request in flight ends, and so does the session. */
+  onClose(errorType: string): void {
+    const inFlight = this.pending.size > 0;
+    for (const record of [...this.pending.values()]) this.end(record, errorType, undefined);
+    if (this.sessionStart !== undefined) {
+      const seconds = (performance.now() - this.sessionStart) / 1000;
+      const attrs = this.source.instruments.sessionAttrs.get(
+        inFlight ? errorType : undefined,
+        this.protocolVersion,
+        this.sessionTransport,
+      );
+      this.source.instruments.sessionEnded(this.sessionTransport, seconds, attrs);
+      this.sessionStart = undefined;
+    }
+    this.protocolVersion = undefined;
+    this.lastTransport = undefined;
+  }
+
+  end(record: RequestRecord, errorType: string | undefined, message: string | undefined): void {
+    if (record.ended) return;
+    record.ended = true;
+    if (this.pending.get(record.id) === record) this.pending.delete(record.id);
+    const instruments = this.source.instruments;
+    instruments.requestEnded(record.method);
+    instruments.duration.record(
+      (performance.now() - record.start) / 1000,
+      instruments.operationAttrs.get(
+        record.method,
+        record.tool,
+        record.prompt,
+        errorType,
+        record.operation,
+        record.protocolVersion,
+        record.networkTransport,
+      ),
+    );
+    const span = record.span;
+    if (errorType !== undefined && span.isRecording()) {
+      span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
+      if (isServerFault(errorType)) span.setStatus({ code: SpanStatusCode.ERROR, message });
+    }
+    span.end();
+  }
+
+  private toolErrorType(record: RequestRecord): string {
+    if (record.thrown !== undefined) return record.thrown;
+    // With an McpServer we see whether the tool's own handler ran: when it did
+    // not, the SDK refused the call (unknown or disabled tool, invalid arguments).
+    if (this.owner !== undefined && !record.handlerRan) return INVALID_PARAMS;
+    return semconv.ERROR_TYPE_VALUE_TOOL_ERROR;
+  }
+
+  private toolLabel(name: unknown): string {
+    if (this.tools.has(name)) return name as string;
+    const registered = this.owner?._registeredTools;
+    if (typeof name === 'string' && registered !== undefined && Object.hasOwn(registered, name)) {
+      this.tools.add(name);
+    }
+    return this.tools.get(name);
+  }
+
+  private promptLabel(name: unknown): string {
+    if (this.prompts.has(name)) return name as string;
+    const registered = this.owner?._registeredPrompts;
+    if (typeof name === 'string' && registered !== undefined && Object.hasOwn(registered, name)) {
+      this.prompts.add(name);
+    }
+    return this.prompts.get(name);
+  }
+
+  private learnNames(into: BoundedValues, list: unknown): void {
+    if (!Array.isArray(list)) return;
+    for (const item of list) into.add((item as { name?: unknown } | null)?.name);
+  }
+
+  private onInitialized(record: RequestRecord, result: Record<string, unknown> | undefined): void {
+    const version = result?.protocolVersion;
+    // The server chose this version, so it is a bounded value.
+    if (typeof version === 'string') this.versions.add(version);
+    this.protocolVersion = this.versions.has(version) ? (version as string) : undefined;
+    record.protocolVersion = this.protocolVersion;
+    if (this.protocolVersion !== undefined) {
+      record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
+    }
+    if (this.sessionStart === undefined) {
+      this.sessionStart = record.start;
+      this.sessionTransport = this.transportLabel;
+      this.source.instruments.sessionStarted(this.sessionTransport);
+    }
+  }
+
+  /** Before `initialize` (stateless HTTP): the SDK's negotiated version or the HTTP header. */
+  private versionFromRequest(protocol: object, extra: unknown): string | undefined {
+    let v = (protocol as { _negotiatedProtocolVersion?: unknown })._negotiatedProtocolVersion;
+    if (typeof v !== 'string') {
+      const headers = (extra as { requestInfo?: { headers?: Record<string, unknown> } } | undefined)
+        ?.requestInfo?.headers;
+      v = headers?.['mcp-protocol-version'];
+    }
+    if (typeof v !== 'string') return undefined;
+    return this.versions.get(v);
+  }
+
+  private describeSpan(
+    span: Span,
+    request: JsonRpcRequest,
+    transport: unknown,
+    target: string | undefined,
+    rawName: unknown,
+    params: { arguments?: unknown } | undefined,
+  ): void {
+    const id = request.id;
+    if (typeof id === 'string' || typeof id === 'number') {
+      span.setAttribute(semconv.ATTR_JSONRPC_REQUEST_ID, String(id));
+    }
+    const sessionId = (transport as { sessionId?: unknown } | undefined)?.sessionId;
+    if (typeof sessionId === 'string') span.setAttribute(semconv.ATTR_MCP_SESSION_ID, sessionId);
+    if (typeof request.method === 'string' && !METHODS.has(request.method)) {
+      span.setAttribute(semconv.ATTR_MCP_METHOD_NAME, request.method.slice(0, MAX_NAME));
+    }
+    // The span keeps the name the client sent; only metric labels are bounded.
+    if (target === OTHER && typeof rawName === 'string') {
+      const key =
+        request.method === 'tools/call'
+          ? semconv.ATTR_GEN_AI_TOOL_NAME
+          : semconv.ATTR_GEN_AI_PROMPT_NAME;
+      span.setAttribute(key, rawName.slice(0, MAX_NAME));
+    }
+    if (request.method === 'tools/call' && this.source.content.enabled) {
+      const text = captureValue(
+        this.source.content,
+        'tool.arguments',
+        params?.arguments ?? {},
+        typeof rawName === 'string' ? rawName : '',
+      );
+      if (text !== undefined) span.setAttribute(semconv.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, text);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { createContextKey, type Context } from '@opentelemetry/api';
+
+/*
+ * The request being handled travels in the OTel context, so code running
+ * inside a tool handler (tool-scoped metrics, the McpServer hooks that tell a
+ * thrown error from a validation failure) finds it without arguments.
+ */
+
+/** What a tool handler's context knows about the call it is serving. */
+export interface ActiveCall {
+  /** Bounded `gen_ai.tool.name` label value, or undefined outside tools/call. */
+  readonly toolLabel: string | undefined;
+  /** Set by the McpServer hooks. */
+  handlerRan: boolean;
+  thrown: string | undefined;
+}
+
+const ACTIVE_CALL = createContextKey('mcpmeter.instrumentation-mcp.active-call');
+
+export function withActiveCall(ctx: Context, call: ActiveCall): Context {
+  return ctx.setValue(ACTIVE_CALL, call);
+}
+
+export function activeCallOf(ctx: Context): ActiveCall | undefined {
+  return ctx.getValue(ACTIVE_CALL) as ActiveCall | undefined;
+}

@@ -1,0 +1,55 @@
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+
+/** Which piece of content a {@link ContentRedactor} is asked about. */
+export type ContentKind = 'tool.arguments' | 'tool.result';
+
+/**
+ * Called before captured content is put on a span. Return the value to record
+ * (a redacted copy, or the value itself), or `undefined` to record nothing.
+ * Exceptions are logged through `diag` and the content is dropped.
+ *
+ * @example
+ * redactContent: (kind, value) => (kind === 'tool.arguments' ? { ...value, password: '***' } : value)
+ */
+export type ContentRedactor = (kind: ContentKind, value: unknown, toolName: string) => unknown;
+
+/** Options shared by {@link instrumentMcpServer} and {@link McpInstrumentation}. */
+export interface McpServerTelemetryOptions {
+  /**
+   * Record tool-call arguments and results on spans as `gen_ai.tool.call.arguments`
+   * and `gen_ai.tool.call.result` (JSON). Content is never put on metrics.
+   * The environment variable `MCPMETER_CAPTURE_CONTENT=true` turns it on when
+   * this option is not given.
+   * @default false
+   */
+  captureContent?: boolean;
+  /**
+   * Longest captured value, in UTF-16 code units of its JSON text; longer values
+   * are cut and end with `…[truncated]`.
+   * @default 8192
+   */
+  maxContentLength?: number;
+  /** Redaction hook applied to every captured value before it is recorded. @default undefined */
+  redactContent?: ContentRedactor;
+  /**
+   * Extra tool names allowed as `gen_ai.tool.name` metric label values, for a
+   * low-level `Server` whose tools the instrumentation cannot see before a
+   * client lists them. Tools registered on an `McpServer`, and the names a
+   * server returns from `tools/list`, are allowed automatically.
+   * @default []
+   */
+  toolNames?: readonly string[];
+}
+
+/** Options of {@link instrumentMcpServer}. */
+export interface McpServerInstrumentationConfig extends McpServerTelemetryOptions {
+  /** Tracer provider to use. @default the global tracer provider */
+  tracerProvider?: TracerProvider;
+  /** Meter provider to use. @default the global meter provider */
+  meterProvider?: MeterProvider;
+}
+
+/** Options of {@link McpInstrumentation}. */
+export interface McpInstrumentationConfig
+  extends InstrumentationConfig, McpServerTelemetryOptions {}
