@@ -7,4 +7,7 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Several packages rebuild core while others run against it; overwrite in place
+  // instead of emptying dist first (a fresh clone builds into an empty dist anyway).
+  clean: false,
 });
