@@ -1,0 +1,24 @@
+// Every export here is public API of @mcpmeter/mixin.
+export {
+  DEFAULT_RUNBOOK_URL,
+  MixinConfigError,
+  defaultConfig,
+  resolveConfig,
+  type MixinConfig,
+  type PartialMixinConfig,
+  type Severity,
+} from './config.js';
+export { alertRules, recordingRules, ruleFileYaml } from './rules.js';
+export { QUANTILES, recordedNames, type RecordedNames } from './recording-rules.js';
+export { runbookAnchor } from './alert-helpers.js';
+export type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './rule-types.js';
+export {
+  DASHBOARD_NAMES,
+  dashboardJson,
+  dashboards,
+  type DashboardName,
+} from './dashboards/index.js';
+export { MCP_OVERVIEW_UID } from './dashboards/mcp-overview.js';
+export { TOOL_DRILLDOWN_UID } from './dashboards/tool-drilldown.js';
+export { LLM_USAGE_UID } from './dashboards/llm-usage.js';
+export { mixinFiles, writeMixin } from './generate.js';

@@ -1,0 +1,38 @@
+/*
+ * Prometheus names of the series the rules and dashboards read (OTel →
+ * Prometheus compatibility naming: unit suffixes, `_total` on counters).
+ * They follow the OpenTelemetry semantic conventions, so the rules also work
+ * for other emitters that use the same conventions.
+ */
+
+export const MCP_SERVER_DURATION = 'mcp_server_operation_duration_seconds';
+export const MCP_SERVER_SESSION_DURATION = 'mcp_server_session_duration_seconds';
+export const MCP_SERVER_ACTIVE_REQUESTS = 'mcp_server_active_requests';
+export const MCP_SERVER_ACTIVE_SESSIONS = 'mcp_server_active_sessions';
+
+export const GEN_AI_DURATION = 'gen_ai_client_operation_duration_seconds';
+export const GEN_AI_TOKEN_USAGE = 'gen_ai_client_token_usage';
+export const GEN_AI_TTFC = 'gen_ai_client_operation_time_to_first_chunk_seconds';
+export const GEN_AI_ACTIVE_REQUESTS = 'gen_ai_client_active_requests';
+export const GEN_AI_COST = 'gen_ai_client_cost_usd_total';
+export const GEN_AI_UNPRICED = 'gen_ai_client_cost_unpriced_total';
+
+/** From @opentelemetry/instrumentation-runtime-node (`nodejs.eventloop.delay.p99`, unit s). */
+export const NODE_EVENTLOOP_DELAY_P99 = 'nodejs_eventloop_delay_p99_seconds';
+/** From @opentelemetry/instrumentation-runtime-node (`v8js.memory.heap.used`, unit By, per heap space). */
+export const V8_HEAP_USED = 'v8js_memory_heap_used_bytes';
+
+export const OVERFLOW_MATCHER = 'otel_metric_overflow="true"';
+
+/** Label names (OTel attribute names with dots turned into underscores). */
+export const L = {
+  method: 'mcp_method_name',
+  tool: 'gen_ai_tool_name',
+  errorType: 'error_type',
+  transport: 'network_transport',
+  provider: 'gen_ai_provider_name',
+  model: 'gen_ai_request_model',
+  tokenType: 'gen_ai_token_type',
+} as const;
+
+export const TOOLS_CALL = 'tools/call';

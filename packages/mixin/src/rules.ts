@@ -1,0 +1,33 @@
+/* The rule files, as objects and as YAML. */
+import { stringify } from 'yaml';
+import { mcpAlerts } from './alerts-mcp.js';
+import { llmAlerts } from './alerts-llm.js';
+import { platformAlerts } from './alerts-platform.js';
+import { resolveConfig, type PartialMixinConfig } from './config.js';
+import { buildRecordingRules } from './recording-rules.js';
+import type { AlertingRule, RecordingRule, RuleFile } from './rule-types.js';
+
+/** Recording rules for the given settings (defaults for anything left out). */
+export function recordingRules(config: PartialMixinConfig = {}): RuleFile<RecordingRule> {
+  return buildRecordingRules(resolveConfig(config));
+}
+
+/**
+ * Alert rules for the given settings. `LlmMonthlyCostBudgetForecast` reads a
+ * recorded series, so load the recording rules as well.
+ */
+export function alertRules(config: PartialMixinConfig = {}): RuleFile<AlertingRule> {
+  const c = resolveConfig(config);
+  return {
+    groups: [
+      { name: 'mcpmeter-mcp.alerts', rules: mcpAlerts(c) },
+      { name: 'mcpmeter-llm.alerts', rules: llmAlerts(c) },
+      { name: 'mcpmeter-platform.alerts', rules: platformAlerts(c) },
+    ],
+  };
+}
+
+/** A rule file as YAML, as `promtool check rules` and Prometheus read it. */
+export function ruleFileYaml(file: RuleFile): string {
+  return stringify(file, { lineWidth: 0 });
+}

@@ -1,0 +1,100 @@
+/* promtool unit tests of the LLM alerts. */
+import { defaultConfig } from '../../src/config.js';
+import type { PromtoolCase } from './harness.js';
+
+const a = defaultConfig().alerts;
+const calls = (provider: string, extra = '') =>
+  `gen_ai_client_operation_duration_seconds_count{job="gw", gen_ai_provider_name="${provider}", gen_ai_request_model="m"${extra}}`;
+const tokens = (job: string) =>
+  `gen_ai_client_token_usage_sum{job="${job}", gen_ai_provider_name="openai", gen_ai_request_model="m", gen_ai_token_type="input"}`;
+const cost = (job: string) =>
+  `gen_ai_client_cost_usd_total{job="${job}", gen_ai_provider_name="openai", gen_ai_request_model="m", gen_ai_token_type="input", mcpmeter_price_source="catalog"}`;
+
+/** Tokens per minute that spend `share` of the daily token budget. */
+const tokensPerMinute = (share: number) => Math.round((a.tokenBudget.tokensPerDay / 1440) * share);
+/** USD per minute that adds up to `share` of the monthly budget over the forecast horizon (7d = 10080 min). */
+const usdPerMinute = (share: number) =>
+  Number(((a.costBudget.monthlyUsd / 10080) * share).toFixed(4));
+
+export const llmCases: PromtoolCase[] = [
+  {
+    name: 'LlmUpstreamFailing: 429s and timeouts of a busy provider page; client errors and a quiet provider do not',
+    silent: ['anthropic', 'relay'],
+    series: [
+      [calls('openai'), '0+10x30'],
+      [calls('openai', ', error_type="429"'), '0+3x30'],
+      [calls('openai', ', error_type="APIConnectionTimeoutError"'), '0+2x30'],
+      // anthropic: half of the calls are rejected as bad requests: a client bug, not the upstream failing.
+      [calls('anthropic'), '0+5x30'],
+      [calls('anthropic', ', error_type="400"'), '0+5x30'],
+      // relay: every call is a 503, but one call every 5 minutes (under minRequests).
+      [calls('relay', ', error_type="503"'), '0x4 1x4 2x4 3x4 4x4 5x4 6x4'],
+    ],
+    checks: [
+      {
+        at: '20m',
+        alert: 'LlmUpstreamFailing',
+        active: [{ job: 'gw', gen_ai_provider_name: 'openai', severity: a.llmUpstream.severity }],
+      },
+    ],
+  },
+  {
+    name: 'LlmTokenBudgetBurn: a pace over the daily budget pages',
+    silent: [],
+    series: [[tokens('gw'), `0+${tokensPerMinute(1.5)}x120`]],
+    checks: [
+      { at: '100m', alert: 'LlmTokenBudgetBurn', active: [{ severity: a.tokenBudget.severity }] },
+    ],
+  },
+  {
+    name: 'LlmTokenBudgetBurn: a pace under the daily budget stays silent',
+    silent: ['gw', 'other'],
+    series: [
+      [tokens('gw'), `0+${tokensPerMinute(0.4)}x120`],
+      [tokens('other'), `0+${tokensPerMinute(0.4)}x120`],
+    ],
+    checks: [{ at: '100m', alert: 'LlmTokenBudgetBurn', active: [] }],
+  },
+  {
+    name: 'LlmMonthlyCostBudgetForecast: a trend that crosses the budget within the horizon pages',
+    silent: [],
+    series: [
+      [cost('gw'), `0+${usdPerMinute(0.7)}x150`],
+      [cost('other'), `0+${usdPerMinute(0.7)}x150`],
+    ],
+    checks: [
+      {
+        at: '140m',
+        alert: 'LlmMonthlyCostBudgetForecast',
+        active: [{ severity: a.costBudget.severity }],
+      },
+    ],
+  },
+  {
+    name: 'LlmMonthlyCostBudgetForecast: a trend that stays under the budget is silent',
+    silent: ['gw'],
+    series: [[cost('gw'), `0+${usdPerMinute(0.5)}x150`]],
+    checks: [{ at: '140m', alert: 'LlmMonthlyCostBudgetForecast', active: [] }],
+  },
+  {
+    name: 'LlmCostSpike: spend far above the same hour a day ago pages; steady spend and tiny spikes do not',
+    silent: ['steady', 'tiny'],
+    interval: '5m',
+    series: [
+      // 0.6 USD/h for 25 h, then 6 USD/h.
+      [cost('spiky'), '0+0.05x299 15+0.5x24'],
+      // 6 USD/h all along: high, but no spike.
+      [cost('steady'), '0+0.5x324'],
+      // 0.012 USD/h then 0.12 USD/h: 10x, but under minUsd.
+      [cost('tiny'), '0+0.001x299 0.3+0.01x24'],
+    ],
+    checks: [
+      {
+        at: '26h30m',
+        alert: 'LlmCostSpike',
+        active: [{ job: 'spiky', severity: a.costSpike.severity }],
+      },
+      { at: '24h', alert: 'LlmCostSpike', active: [] },
+    ],
+  },
+];
