@@ -1,7 +1,13 @@
 /* Alerts on the LLM client metrics: upstream failures, token and cost budgets. */
 import type { MixinConfig } from './config.js';
 import { alertRule } from './alert-helpers.js';
-import { GEN_AI_COST, GEN_AI_DURATION, GEN_AI_TOKEN_USAGE, L } from './metrics.js';
+import {
+  GEN_AI_COST,
+  GEN_AI_DURATION,
+  GEN_AI_TOKEN_USAGE,
+  L,
+  TOTAL_TOKEN_TYPES,
+} from './metrics.js';
 import { durationSeconds, num, sel, str } from './promql.js';
 import { recordedNames } from './recording-rules.js';
 import type { AlertingRule } from './rule-types.js';
@@ -30,7 +36,7 @@ and on (${keep}) ${calls()} >= ${num(up.minRequests)}`,
     }),
     alertRule(config, {
       alert: 'LlmTokenBudgetBurn',
-      expr: `sum(rate(${sel(`${GEN_AI_TOKEN_USAGE}_sum`, s)}[${tb.window}])) * 86400 / ${num(tb.tokensPerDay)} > 1`,
+      expr: `sum(rate(${sel(`${GEN_AI_TOKEN_USAGE}_sum`, s, TOTAL_TOKEN_TYPES)}[${tb.window}])) * 86400 / ${num(tb.tokensPerDay)} > 1`,
       for: tb.for,
       severity: tb.severity,
       summary: 'LLM tokens are being used faster than the daily budget allows.',

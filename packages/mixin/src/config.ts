@@ -108,7 +108,7 @@ export function defaultConfig(): MixinConfig {
         for: '5m',
         severity: 'critical',
         errorTypes:
-          '5[0-9][0-9]|429|.*[Tt]ime[Oo]ut.*|RateLimitError|InternalServerError|APIConnectionError|OverloadedError|ServiceUnavailableError',
+          '429|408|5[0-9][0-9]|timeout|connection_error|.*[Tt]ime[Oo]ut.*|RateLimitError|InternalServerError|APIConnectionError|OverloadedError|ServiceUnavailableError',
       },
       tokenBudget: { tokensPerDay: 50_000_000, window: '1h', for: '15m', severity: 'warning' },
       costBudget: {

@@ -22,6 +22,12 @@ export const NODE_EVENTLOOP_DELAY_P99 = 'nodejs_eventloop_delay_p99_seconds';
 /** From @opentelemetry/instrumentation-runtime-node (`v8js.memory.heap.used`, unit By, per heap space). */
 export const V8_HEAP_USED = 'v8js_memory_heap_used_bytes';
 
+/**
+ * `input` and `output` are totals (cache and reasoning tokens are breakdowns of
+ * them, recorded as their own types): sum only these two for a total.
+ */
+export const TOTAL_TOKEN_TYPES = 'gen_ai_token_type=~"input|output"';
+
 export const OVERFLOW_MATCHER = 'otel_metric_overflow="true"';
 
 /** Label names (OTel attribute names with dots turned into underscores). */

@@ -13,6 +13,7 @@ import {
   GEN_AI_TOKEN_USAGE,
   GEN_AI_UNPRICED,
   L,
+  TOTAL_TOKEN_TYPES,
 } from '../metrics.js';
 import { durationSeconds, num, sel } from '../promql.js';
 import { recordedNames } from '../recording-rules.js';
@@ -73,9 +74,9 @@ export function llmUsageDashboard(config: MixinConfig): Dashboard {
     .withPanel(
       stat(
         'Tokens in range',
-        'Tokens of every type over the selected time range.',
+        'Input plus output tokens over the selected time range (cache and reasoning tokens are part of these).',
         'short',
-        `sum(increase(${r(`${GEN_AI_TOKEN_USAGE}_sum`)}[$__range]))`,
+        `sum(increase(${r(`${GEN_AI_TOKEN_USAGE}_sum`, TOTAL_TOKEN_TYPES)}[$__range]))`,
       ),
     )
     .withPanel(
@@ -83,7 +84,7 @@ export function llmUsageDashboard(config: MixinConfig): Dashboard {
         'Token budget burn',
         `Token pace of the last ${tb.window} against the daily budget of ${num(tb.tokensPerDay)} tokens; above 1 the budget runs out before the day ends.`,
         'x',
-        `sum(rate(${r(`${GEN_AI_TOKEN_USAGE}_sum`)}[${tb.window}])) * 86400 / ${num(tb.tokensPerDay)}`,
+        `sum(rate(${r(`${GEN_AI_TOKEN_USAGE}_sum`, TOTAL_TOKEN_TYPES)}[${tb.window}])) * 86400 / ${num(tb.tokensPerDay)}`,
       ),
     )
     .withPanel(
