@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { alertRules, dashboards, runbookAnchor } from '../src/index.js';
+
+const docs = join(import.meta.dirname, '..', '..', '..', 'docs');
+
+describe('docs', () => {
+  it('docs/alerts.md has a runbook section for every alert, at the anchor its runbook_url names', () => {
+    const md = readFileSync(join(docs, 'alerts.md'), 'utf8');
+    const headings = [...md.matchAll(/^## (\S+)$/gm)].map((m) => m[1]!);
+    const alerts = alertRules().groups.flatMap((g) => g.rules.map((r) => r.alert));
+    expect(headings.sort()).toEqual([...alerts].sort());
+    for (const a of alerts) expect(runbookAnchor(a)).toBe(a.toLowerCase());
+  });
+
+  it.each(Object.entries(dashboards()))('docs/dashboards/%s.md explains every panel', (name, d) => {
+    const md = readFileSync(join(docs, 'dashboards', `${name}.md`), 'utf8');
+    const rows = [...md.matchAll(/^\| ([^|]+?) \|/gm)]
+      .map((m) => m[1]!)
+      .filter((t) => t !== 'Panel' && !t.startsWith('---'));
+    const titles = (d.panels ?? []).filter((p) => p.type !== 'row').map((p) => p.title);
+    expect(rows).toEqual(titles);
+  });
+});
