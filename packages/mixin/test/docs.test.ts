@@ -16,9 +16,9 @@ describe('docs', () => {
 
   it.each(Object.entries(dashboards()))('docs/dashboards/%s.md explains every panel', (name, d) => {
     const md = readFileSync(join(docs, 'dashboards', `${name}.md`), 'utf8');
-    const rows = [...md.matchAll(/^\| ([^|]+?) \|/gm)]
+    const rows = [...md.matchAll(/^\|\s*([^|]+?)\s*\|/gm)]
       .map((m) => m[1]!)
-      .filter((t) => t !== 'Panel' && !t.startsWith('---'));
+      .filter((t) => t !== 'Panel' && !t.startsWith('-'));
     const titles = (d.panels ?? []).filter((p) => p.type !== 'row').map((p) => p.title);
     expect(rows).toEqual(titles);
   });
