@@ -5,6 +5,7 @@ import {
   InstrumentationNodeModuleFile,
 } from '@opentelemetry/instrumentation';
 import { describeError } from '@mcpmeter/core';
+import { hookSdk1Require } from './cjs-hook.js';
 import { resolveContentCapture, type ContentCapture } from './content.js';
 import { ServerInstruments } from './server/instruments.js';
 import { isMcpServer } from './server/instrument-server.js';
@@ -24,6 +25,8 @@ interface ServerModule {
 
 const SDK1 = ['>=1.0.0 <2'];
 const SDK2 = ['>=2.0.0-0 <3'];
+const SDK1_MCP = '@modelcontextprotocol/sdk/server/mcp.js';
+const SDK1_SERVER = '@modelcontextprotocol/sdk/server/index.js';
 
 /**
  * Zero-code instrumentation of MCP servers: patches `Server.prototype.connect`
@@ -40,6 +43,8 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   declare private instruments: ServerInstruments | undefined;
   declare private content: ContentCapture;
   declare private active: boolean;
+  declare private cjsHook: { unhook(): void } | undefined;
+  declare private cjsPatched: Set<ClassExport> | undefined;
   private readonly source: TelemetrySource;
 
   constructor(config: McpInstrumentationConfig = {}) {
@@ -79,7 +84,21 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         (exports?: ServerModule) => this.unpatchClass(exports?.McpServer),
       ),
     ];
+    // SDK 1.x declares a main entry ("." → dist/*/index.js) that does not exist,
+    // so hooks keyed by the package name never fire for it. The subpath
+    // specifiers apps import are matched directly (import-in-the-middle matches
+    // specifiers; see cjs-hook.ts for require).
+    const bySpecifier = (specifier: string, isMcp: boolean) =>
+      new InstrumentationNodeModuleDefinition(
+        specifier,
+        SDK1,
+        (exports: ServerModule) =>
+          this.patchClass(exports, isMcp ? exports?.McpServer : exports?.Server, isMcp),
+        (exports?: ServerModule) => this.unpatchClass(isMcp ? exports?.McpServer : exports?.Server),
+      );
     return [
+      bySpecifier(SDK1_MCP, true),
+      bySpecifier(SDK1_SERVER, false),
       new InstrumentationNodeModuleDefinition(
         '@modelcontextprotocol/sdk',
         SDK1,
@@ -105,11 +124,22 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   override enable(): void {
     this.active = true;
     super.enable();
+    this.cjsHook ??= hookSdk1Require([SDK1_MCP, SDK1_SERVER], (specifier, exports) => {
+      const isMcp = specifier === SDK1_MCP;
+      const cls = isMcp ? (exports as ServerModule)?.McpServer : (exports as ServerModule)?.Server;
+      if (cls === undefined) return;
+      (this.cjsPatched ??= new Set()).add(cls);
+      this.patchClass(exports, cls, isMcp);
+    });
   }
 
   override disable(): void {
     this.active = false;
     super.disable();
+    this.cjsHook?.unhook();
+    this.cjsHook = undefined;
+    for (const cls of this.cjsPatched ?? []) this.unpatchClass(cls);
+    this.cjsPatched?.clear();
   }
 
   private patchClass<T>(exports: T, cls: ClassExport | undefined, isMcp: boolean): T {

@@ -1,7 +1,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { describeError, errorClassName, warnOnce } from '@mcpmeter/core';
 import { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js';
-import { activeCallOf } from '../tool-context.js';
+import { activeCallOf, type ActiveCall } from '../tool-context.js';
 import { ServerState, type McpServerLike } from './request.js';
 import type { TelemetrySource } from './source.js';
 
@@ -175,20 +175,33 @@ export function instrumentMcp(
   const target = mcp as unknown as Record<string | symbol, unknown>;
   if (target[MCP_HOOKED] === true) return state;
   Object.defineProperty(mcp, MCP_HOOKED, { value: true, enumerable: false, configurable: true });
-  hookToolStep(target, 'executeToolHandler', true);
-  hookToolStep(target, 'validateToolOutput', false);
+  hookToolStep(target, 'executeToolHandler', true, state);
+  hookToolStep(target, 'validateToolOutput', false, state);
   return state;
+}
+
+/*
+ * The call is found by the request id in the handler's extra argument (1.x
+ * `extra.requestId`, 2.x `ctx.mcpReq.id`), so this works without a context
+ * manager; the OTel context is the fallback.
+ */
+function callOf(args: unknown[], state: ServerState): ActiveCall | undefined {
+  const extra = args[args.length - 1] as
+    { requestId?: unknown; mcpReq?: { id?: unknown } } | null | undefined;
+  const id = extra?.requestId ?? extra?.mcpReq?.id;
+  return (id !== undefined ? state.pending.get(id) : undefined) ?? activeCallOf(context.active());
 }
 
 function hookToolStep(
   target: Record<string | symbol, unknown>,
   name: string,
   marksRun: boolean,
+  state: ServerState,
 ): void {
   const original = target[name];
   if (typeof original !== 'function') return;
   target[name] = function instrumentedToolStep(this: unknown, ...args: unknown[]) {
-    const call = activeCallOf(context.active());
+    const call = callOf(args, state);
     if (call === undefined) return (original as Fn).apply(this, args);
     if (marksRun) call.handlerRan = true;
     const noteThrown = (err: unknown): never => {
