@@ -7,6 +7,7 @@ export const USAGE = `Usage: mcpmeter-mixin <command> [options]
 Commands:
   rules                 print the recording rules (YAML)
   alerts                print the alert rules (YAML)
+  prometheus-rule       print both as a Prometheus Operator PrometheusRule (YAML)
   dashboard <name>      print one dashboard (JSON): mcp-overview, mcp-tool, llm-usage
   generate --out <dir>  write rules.yml, alerts.yml and dashboards/*.json into <dir>
 
@@ -18,7 +19,7 @@ Options:
 `;
 
 export interface CliCommand {
-  command: 'rules' | 'alerts' | 'dashboard' | 'generate' | 'help';
+  command: 'rules' | 'alerts' | 'prometheus-rule' | 'dashboard' | 'generate' | 'help';
   dashboard?: string;
   out?: string;
   config: MixinConfig;
@@ -83,6 +84,7 @@ export function parseArgs(argv: string[]): CliCommand {
   switch (command) {
     case 'rules':
     case 'alerts':
+    case 'prometheus-rule':
       return { command, config };
     case 'dashboard':
       if (!name) throw new MixinConfigError(`mcpmeter-mixin: dashboard needs a name\n\n${USAGE}`);

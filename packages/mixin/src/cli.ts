@@ -9,6 +9,7 @@ import {
   type DashboardName,
 } from './dashboards/index.js';
 import { writeMixin } from './generate.js';
+import { prometheusRuleYaml } from './prometheus-rule.js';
 import { alertRules, recordingRules, ruleFileYaml } from './rules.js';
 
 function main(argv: string[]): number {
@@ -23,6 +24,9 @@ function main(argv: string[]): number {
       return 0;
     case 'alerts':
       process.stdout.write(ruleFileYaml(alertRules(config)));
+      return 0;
+    case 'prometheus-rule':
+      process.stdout.write(prometheusRuleYaml(config));
       return 0;
     case 'dashboard': {
       const name = cmd.dashboard as DashboardName;

@@ -22,3 +22,8 @@ export { MCP_OVERVIEW_UID } from './dashboards/mcp-overview.js';
 export { TOOL_DRILLDOWN_UID } from './dashboards/tool-drilldown.js';
 export { LLM_USAGE_UID } from './dashboards/llm-usage.js';
 export { mixinFiles, writeMixin } from './generate.js';
+export {
+  prometheusRule,
+  prometheusRuleYaml,
+  type PrometheusRuleOptions,
+} from './prometheus-rule.js';
