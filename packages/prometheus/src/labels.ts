@@ -57,7 +57,8 @@ export class LabelRenderer {
       labels.set(key, prev === undefined ? text : `${prev};${text}`);
     }
     let out = '';
-    for (const [key, value] of labels) out += `${out === '' ? '' : ','}${key}="${escapeLabelValue(value)}"`;
+    for (const [key, value] of labels)
+      out += `${out === '' ? '' : ','}${key}="${escapeLabelValue(value)}"`;
     return out;
   }
 }

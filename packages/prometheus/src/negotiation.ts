@@ -7,7 +7,8 @@
 export type ExpositionFormat = 'openmetrics' | 'text';
 
 export const CONTENT_TYPE_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
-export const CONTENT_TYPE_OPENMETRICS = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+export const CONTENT_TYPE_OPENMETRICS =
+  'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
 /** The format to serve for an `Accept` header: OpenMetrics 1.0 when preferred at least as much as text. */
 export function negotiateFormat(accept: string | null | undefined): ExpositionFormat {

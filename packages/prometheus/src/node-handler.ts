@@ -3,7 +3,7 @@ import { diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import { createAuthCheck, type MetricsAuth } from './auth.js';
 import type { PrometheusReader } from './reader.js';
-import { respondToScrape } from './respond.js';
+import { respondToScrape, type MetricsResponse } from './respond.js';
 
 export interface MetricsHandlerOptions {
   /** Require a bearer token or basic-auth credentials (401 without them). @default undefined (open) */
@@ -20,19 +20,26 @@ export type NodeMetricsHandler = (req: IncomingMessage, res: ServerResponse) => 
  * @example
  * app.get('/metrics', createMetricsHandler(reader, { auth: { bearerToken: process.env.METRICS_TOKEN! } }));
  */
-export function createMetricsHandler(reader: PrometheusReader, options: MetricsHandlerOptions = {}): NodeMetricsHandler {
+export function createMetricsHandler(
+  reader: PrometheusReader,
+  options: MetricsHandlerOptions = {},
+): NodeMetricsHandler {
   const auth = createAuthCheck(options.auth);
   return (req, res) => {
     respondToScrape(reader, req.method, req.headers.accept, req.headers.authorization, auth).then(
-      (r) => {
-        if (res.headersSent || res.destroyed) return;
-        res.writeHead(r.status, r.headers);
-        res.end(r.body);
-      },
+      (r) => writeResponse(res, r),
       (err: unknown) => {
         diag.error(`mcpmeter: the metrics handler failed: ${describeError(err)}`);
         if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
       },
     );
   };
+}
+
+/** Writes a MetricsResponse piece by piece (no single giant string or copy). */
+export function writeResponse(res: ServerResponse, r: MetricsResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(r.status, r.headers);
+  for (const chunk of r.body) res.write(chunk);
+  res.end();
 }

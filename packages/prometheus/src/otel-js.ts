@@ -1,5 +1,10 @@
 import { diag, type Attributes } from '@opentelemetry/api';
-import { DataPointType, type MetricData, type ResourceMetrics, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  DataPointType,
+  type MetricData,
+  type ResourceMetrics,
+  type ScopeMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { formatValue } from './format.js';
 import { selectResourceLabels } from './labels.js';
 import { otelJsLabelName, otelJsMetricName } from './naming.js';
@@ -17,7 +22,8 @@ function escapeString(s: string): string {
 }
 
 function labelValue(value: unknown): string {
-  const s = typeof value === 'string' ? value : value === undefined ? '' : (JSON.stringify(value) ?? '');
+  const s =
+    typeof value === 'string' ? value : value === undefined ? '' : (JSON.stringify(value) ?? '');
   return escapeString(s).replace(/"/g, '\\"');
 }
 
@@ -64,7 +70,9 @@ export class OtelJsSerialization implements Serialization {
     private readonly options: SerializerOptions,
   ) {
     this.prefix = options.prefix ?? '';
-    this.constant = selectResourceLabels(rm.resource.attributes, options.resourceConstantLabels) ?? (options.resourceConstantLabels ? {} : undefined);
+    this.constant =
+      selectResourceLabels(rm.resource.attributes, options.resourceConstantLabels) ??
+      (options.resourceConstantLabels ? {} : undefined);
     this.target =
       options.withoutTargetInfo === true
         ? ''
@@ -91,6 +99,10 @@ export class OtelJsSerialization implements Serialization {
     return this.target + (this.out === '' ? '# no registered metrics' : this.out);
   }
 
+  chunks(): Buffer[] {
+    return [Buffer.from(this.result(), 'utf8')];
+  }
+
   private metric(metric: MetricData, scope: ScopeMetrics['scope']): string {
     const name = otelJsMetricName(
       metric.descriptor.name,
@@ -98,7 +110,9 @@ export class OtelJsSerialization implements Serialization {
       metric.dataPointType === DataPointType.SUM && metric.isMonotonic,
     );
     if (name === '') {
-      diag.error(`mcpmeter: metric name "${metric.descriptor.name}" normalizes to an empty or invalid name; it is left out.`);
+      diag.error(
+        `mcpmeter: metric name "${metric.descriptor.name}" normalizes to an empty or invalid name; it is left out.`,
+      );
       return '';
     }
     let head = `# HELP ${name} ${escapeString(metric.descriptor.description || 'description missing')}`;
@@ -114,7 +128,10 @@ export class OtelJsSerialization implements Serialization {
     const extraText = renderLabels(extra);
     const appendTs = this.options.appendTimestamp === true;
     let body = '';
-    if (metric.dataPointType === DataPointType.SUM || metric.dataPointType === DataPointType.GAUGE) {
+    if (
+      metric.dataPointType === DataPointType.SUM ||
+      metric.dataPointType === DataPointType.GAUGE
+    ) {
       for (const dp of metric.dataPoints) {
         const labels = joinLabels(renderLabels(dp.attributes), extraText);
         body += sample(name, labels, dp.value, appendTs ? ` ${hrMs(dp.endTime)}` : '');
@@ -139,7 +156,9 @@ export class OtelJsSerialization implements Serialization {
         }
       }
     } else {
-      diag.error(`mcpmeter: metric "${name}" has a data point type the otel-js naming cannot write; it is left out.`);
+      diag.error(
+        `mcpmeter: metric "${name}" has a data point type the otel-js naming cannot write; it is left out.`,
+      );
     }
     return (head + body).trim();
   }

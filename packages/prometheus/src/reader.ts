@@ -30,12 +30,21 @@ export interface PrometheusReaderOptions extends SerializerOptions {
 export interface ScrapeResult {
   format: ExpositionFormat;
   contentType: string;
-  body: string;
+  /** The exposition as UTF-8, in pieces (write them in order; do not modify them). */
+  chunks: readonly Buffer[];
+  byteLength: number;
+  /** The exposition as one string (joins the pieces; convenient, not free). */
+  text(): string;
+}
+
+interface Body {
+  chunks: Buffer[];
+  byteLength: number;
 }
 
 interface Round {
   collected: Promise<ResourceMetrics>;
-  bodies: Map<ExpositionFormat, Promise<string>>;
+  bodies: Map<ExpositionFormat, Promise<Body>>;
   pending: number;
 }
 
@@ -68,7 +77,7 @@ export class PrometheusReader extends MetricReader {
    * Collects (or joins a collection in progress) and serializes for `accept`
    * (an HTTP `Accept` header or a format name). Rejects when collection fails.
    */
-  async scrape(accept?: string | ExpositionFormat): Promise<ScrapeResult> {
+  async scrape(accept?: string): Promise<ScrapeResult> {
     // The official exporter only ever served text 0.0.4; 'otel-js' naming keeps that.
     const format: ExpositionFormat =
       this.options.naming === 'otel-js'
@@ -92,25 +101,36 @@ export class PrometheusReader extends MetricReader {
       };
       body.then(settle, settle);
     }
-    return { format, contentType: contentTypeOf(format), body: await body };
+    const { chunks, byteLength } = await body;
+    return {
+      format,
+      contentType: contentTypeOf(format),
+      chunks,
+      byteLength,
+      text: () => Buffer.concat(chunks, byteLength).toString('utf8'),
+    };
   }
 
   private async collectOnce(): Promise<ResourceMetrics> {
     const { resourceMetrics, errors } = await this.collect();
-    for (const err of errors) diag.error(`mcpmeter: metric collection reported an error: ${describeError(err)}`);
+    for (const err of errors)
+      diag.error(`mcpmeter: metric collection reported an error: ${describeError(err)}`);
     return resourceMetrics;
   }
 
-  private async serialize(rm: ResourceMetrics, format: ExpositionFormat): Promise<string> {
+  private async serialize(rm: ResourceMetrics, format: ExpositionFormat): Promise<Body> {
     const s: Serialization =
       this.options.naming === 'otel-js'
         ? new OtelJsSerialization(rm, this.options)
-        : new SpecSerialization(rm, format === 'openmetrics', this.state);
+        : new SpecSerialization(rm, format === 'openmetrics', this.state, true);
     const slice = Math.max(1, this.options.sliceMs ?? 10);
     while (!s.step(performance.now() + slice)) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return s.result();
+    const chunks = s.chunks();
+    let byteLength = 0;
+    for (const c of chunks) byteLength += c.length;
+    return { chunks, byteLength };
   }
 
   protected override onShutdown(): Promise<void> {

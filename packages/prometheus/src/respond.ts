@@ -7,8 +7,11 @@ import type { PrometheusReader } from './reader.js';
 export interface MetricsResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** UTF-8 pieces to write in order (empty for HEAD). */
+  body: readonly Buffer[];
 }
+
+const text = (s: string): Buffer[] => [Buffer.from(s, 'utf8')];
 
 /** GET/HEAD → the exposition; other methods → 405; missing credentials → 401. */
 export async function respondToScrape(
@@ -22,23 +25,35 @@ export async function respondToScrape(
     return {
       status: 401,
       headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': auth.challenge },
-      body: 'Unauthorized\n',
+      body: text('Unauthorized\n'),
     };
   }
   if (method !== 'GET' && method !== 'HEAD') {
-    return { status: 405, headers: { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' }, body: 'Method Not Allowed\n' };
+    return {
+      status: 405,
+      headers: { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' },
+      body: text('Method Not Allowed\n'),
+    };
   }
   try {
     const result = await reader.scrape(accept ?? undefined);
     return {
       status: 200,
-      headers: { 'content-type': result.contentType, 'cache-control': 'no-store' },
-      body: method === 'HEAD' ? '' : result.body,
+      headers: {
+        'content-type': result.contentType,
+        'content-length': String(result.byteLength),
+        'cache-control': 'no-store',
+      },
+      body: method === 'HEAD' ? [] : result.chunks,
     };
   } catch (err) {
     diag.error(
       `mcpmeter: a Prometheus scrape failed: ${describeError(err)}. Check that the PrometheusReader was passed to the MeterProvider ("readers") and has not been shut down.`,
     );
-    return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'metrics collection failed\n' };
+    return {
+      status: 500,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: text('metrics collection failed\n'),
+    };
   }
 }

@@ -1,6 +1,16 @@
 import type { Attributes } from '@opentelemetry/api';
-import { DataPointType, type MetricData, type ResourceMetrics, type ScopeMetrics } from '@opentelemetry/sdk-metrics';
-import { warnOnce, type ExemplarSlots, type ExemplarStore, type InstrumentExemplars } from '@mcpmeter/core';
+import {
+  DataPointType,
+  type MetricData,
+  type ResourceMetrics,
+  type ScopeMetrics,
+} from '@opentelemetry/sdk-metrics';
+import {
+  warnOnce,
+  type ExemplarSlots,
+  type ExemplarStore,
+  type InstrumentExemplars,
+} from '@mcpmeter/core';
 import { escapeHelp, escapeLabelValue, formatTimestampSeconds, formatValue } from './format.js';
 import { LabelRenderer, selectResourceLabels } from './labels.js';
 import { sanitizeLabelName, specNames, type FamilyNames, type PromType } from './naming.js';
@@ -65,8 +75,13 @@ export class SpecSerializerState {
   }
 }
 
+/** Text accumulated before it is moved out of the young heap as one flat piece. */
+const CHUNK_CHARS = 1 << 17;
+
 export class SpecSerialization implements Serialization {
   private out = '';
+  private readonly parts: string[] = [];
+  private readonly buffers: Buffer[] = [];
   private readonly families: Family[] = [];
   private f = 0;
   private p = 0;
@@ -78,6 +93,8 @@ export class SpecSerialization implements Serialization {
     rm: ResourceMetrics,
     private readonly openMetrics: boolean,
     private readonly state: SpecSerializerState,
+    /** Encode finished pieces to Buffers as it goes (the reader), or keep strings (the pure functions). */
+    private readonly toBuffers = false,
   ) {
     const o = state.options;
     this.appendTs = o.appendTimestamp === true;
@@ -99,8 +116,10 @@ export class SpecSerialization implements Serialization {
       let suffix = '';
       if (this.state.options.withoutScopeInfo !== true) {
         suffix = `otel_scope_name="${escapeLabelValue(sm.scope.name)}"`;
-        if (sm.scope.schemaUrl) suffix += `,otel_scope_schema_url="${escapeLabelValue(sm.scope.schemaUrl)}"`;
-        if (sm.scope.version) suffix += `,otel_scope_version="${escapeLabelValue(sm.scope.version)}"`;
+        if (sm.scope.schemaUrl)
+          suffix += `,otel_scope_schema_url="${escapeLabelValue(sm.scope.schemaUrl)}"`;
+        if (sm.scope.version)
+          suffix += `,otel_scope_version="${escapeLabelValue(sm.scope.version)}"`;
       }
       if (constant !== '') suffix = suffix === '' ? constant : `${suffix},${constant}`;
       for (const metric of sm.metrics) {
@@ -112,7 +131,13 @@ export class SpecSerialization implements Serialization {
           );
           continue;
         }
-        const names = specNames(metric.descriptor.name, metric.descriptor.unit, type, prefix, this.openMetrics);
+        const names = specNames(
+          metric.descriptor.name,
+          metric.descriptor.unit,
+          type,
+          prefix,
+          this.openMetrics,
+        );
         if (names === undefined) {
           warnOnce(
             `prometheus-name-${metric.descriptor.name}`,
@@ -165,6 +190,7 @@ export class SpecSerialization implements Serialization {
           if (family.type === 'histogram') this.histogramPoint(family, part, this.d);
           else this.numberPoint(family, part, this.d);
           this.d++;
+          if (this.out.length > CHUNK_CHARS) this.flush();
           if (++n % CHECK_EVERY === 0 && performance.now() > deadline) return false;
         }
         this.p++;
@@ -174,12 +200,31 @@ export class SpecSerialization implements Serialization {
       this.p = 0;
     }
     if (this.openMetrics) this.out += '# EOF\n';
+    this.flush();
     this.done = true;
     return true;
   }
 
+  /*
+   * Millions of small concatenations make a rope that survives young-generation
+   * GCs and is flattened in one long pause when written; moving each ~128K-char
+   * piece out (as a Buffer for the reader) keeps both pauses short.
+   */
+  private flush(): void {
+    if (this.out === '') return;
+    if (this.toBuffers) this.buffers.push(Buffer.from(this.out, 'utf8'));
+    else this.parts.push(this.out);
+    this.out = '';
+  }
+
   result(): string {
-    return this.out;
+    return this.toBuffers
+      ? Buffer.concat(this.buffers).toString('utf8')
+      : this.parts.join('') + this.out;
+  }
+
+  chunks(): Buffer[] {
+    return this.toBuffers ? this.buffers : [Buffer.from(this.result(), 'utf8')];
   }
 
   private header(family: Family): void {
@@ -204,12 +249,21 @@ export class SpecSerialization implements Serialization {
   }
 
   private numberPoint(family: Family, part: Part, i: number): void {
-    const dp = part.metric.dataPoints[i] as { attributes: Attributes; value: number; endTime: [number, number] };
+    const dp = part.metric.dataPoints[i] as {
+      attributes: Attributes;
+      value: number;
+      endTime: [number, number];
+    };
     const labels = this.labelsOf(part, dp.attributes);
-    let line = family.names.sample + (labels === '' ? ' ' : `{${labels}} `) + formatValue(dp.value) + this.ts(dp.endTime);
+    let line =
+      family.names.sample +
+      (labels === '' ? ' ' : `{${labels}} `) +
+      formatValue(dp.value) +
+      this.ts(dp.endTime);
     if (part.exemplars !== undefined) {
       const slot = part.exemplars.get(dp.attributes)?.[0];
-      if (slot !== undefined) line += exemplarText(slot.traceId, slot.spanId, slot.value, slot.timeMs);
+      if (slot !== undefined)
+        line += exemplarText(slot.traceId, slot.spanId, slot.value, slot.timeMs);
     }
     this.out += line + '\n';
   }
@@ -225,7 +279,8 @@ export class SpecSerialization implements Serialization {
   }
 
   private histogramPoint(family: Family, part: Part, i: number): void {
-    const dp = (part.metric as Extract<MetricData, { dataPointType: DataPointType.HISTOGRAM }>).dataPoints[i];
+    const dp = (part.metric as Extract<MetricData, { dataPointType: DataPointType.HISTOGRAM }>)
+      .dataPoints[i];
     if (dp === undefined) return;
     const name = family.names.sample;
     const labels = this.labelsOf(part, dp.attributes);
@@ -252,12 +307,20 @@ export class SpecSerialization implements Serialization {
 }
 
 /** ` # {trace_id="…",span_id="…"} value timestamp` (OpenMetrics exemplar). */
-export function exemplarText(traceId: string, spanId: string, value: number, timeMs: number): string {
+export function exemplarText(
+  traceId: string,
+  spanId: string,
+  value: number,
+  timeMs: number,
+): string {
   return ` # {trace_id="${traceId}",span_id="${spanId}"} ${formatValue(value)} ${formatTimestampSeconds(timeMs)}`;
 }
 
 /** The newest exemplar per bucket under the collected boundaries, as text. */
-function bucketExemplars(slots: ExemplarSlots, boundaries: readonly number[]): (string | undefined)[] | undefined {
+function bucketExemplars(
+  slots: ExemplarSlots,
+  boundaries: readonly number[],
+): (string | undefined)[] | undefined {
   let out: (string | undefined)[] | undefined;
   let times: number[] | undefined;
   for (const slot of slots) {

@@ -4,6 +4,7 @@ import { diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import { createAuthCheck, type MetricsAuth } from './auth.js';
 import type { PrometheusReader } from './reader.js';
+import { writeResponse } from './node-handler.js';
 import { respondToScrape } from './respond.js';
 
 export interface MetricsServerOptions {
@@ -42,9 +43,12 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
     default:
       fix = `check OTEL_EXPORTER_PROMETHEUS_HOST and OTEL_EXPORTER_PROMETHEUS_PORT (or the "host" and "port" options)`;
   }
-  return new Error(`mcpmeter: the Prometheus endpoint could not listen on ${where} (${err.code ?? err.message}): ${fix}.`, {
-    cause: err,
-  });
+  return new Error(
+    `mcpmeter: the Prometheus endpoint could not listen on ${where} (${err.code ?? err.message}): ${fix}.`,
+    {
+      cause: err,
+    },
+  );
 }
 
 function envPort(): number | Error {
@@ -72,7 +76,9 @@ export async function startMetricsServer(
   const port = options.port ?? envPort();
   if (port instanceof Error) throw port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`mcpmeter: the metrics server option "port" (${String(port)}) must be an integer from 0 to 65535.`);
+    throw new Error(
+      `mcpmeter: the metrics server option "port" (${String(port)}) must be an integer from 0 to 65535.`,
+    );
   }
   const path = options.path ?? '/metrics';
   const auth = createAuthCheck(options.auth);
@@ -85,9 +91,7 @@ export async function startMetricsServer(
       return;
     }
     respondToScrape(reader, req.method, req.headers.accept, req.headers.authorization, auth).then(
-      (r) => {
-        if (!res.destroyed) res.writeHead(r.status, r.headers).end(r.body);
-      },
+      (r) => writeResponse(res, r),
       (err: unknown) => {
         diag.error(`mcpmeter: the metrics server failed to answer: ${describeError(err)}`);
         if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
@@ -109,7 +113,9 @@ export async function startMetricsServer(
       reject(listenError(err as NodeJS.ErrnoException, host, port));
     }
   });
-  server.on('error', (err) => diag.error(`mcpmeter: the metrics server reported an error: ${describeError(err)}`));
+  server.on('error', (err) =>
+    diag.error(`mcpmeter: the metrics server reported an error: ${describeError(err)}`),
+  );
 
   const addr = server.address() as AddressInfo;
   const shownHost = addr.address.includes(':') ? `[${addr.address}]` : addr.address;

@@ -32,4 +32,6 @@ export interface Serialization {
   /** Works until done or until `performance.now()` passes `deadline`; true when done. */
   step(deadline: number): boolean;
   result(): string;
+  /** The UTF-8 bytes of the result, in pieces (lone surrogates become U+FFFD). */
+  chunks(): Buffer[];
 }

@@ -12,12 +12,22 @@ export interface HonoLikeContext {
 }
 
 /** Serves the exposition for a Web `Request`. Throws a TypeError at setup when `auth` is malformed. */
-export function createFetchMetricsHandler(reader: PrometheusReader, options: MetricsHandlerOptions = {}): FetchMetricsHandler {
+export function createFetchMetricsHandler(
+  reader: PrometheusReader,
+  options: MetricsHandlerOptions = {},
+): FetchMetricsHandler {
   const auth = createAuthCheck(options.auth);
   return async (request) => {
     const h = request.headers;
-    const r = await respondToScrape(reader, request.method, h.get('accept'), h.get('authorization'), auth);
-    return new Response(request.method === 'HEAD' ? null : r.body, { status: r.status, headers: r.headers });
+    const r = await respondToScrape(
+      reader,
+      request.method,
+      h.get('accept'),
+      h.get('authorization'),
+      auth,
+    );
+    const body = request.method === 'HEAD' ? null : new Blob(r.body as Buffer[]);
+    return new Response(body, { status: r.status, headers: r.headers });
   };
 }
 

@@ -15,7 +15,11 @@ export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 export const SPAN_ID = '00f067aa0ba902b7';
 
 export function sampledContext(traceId = TRACE_ID, spanId = SPAN_ID): Context {
-  return trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
+  return trace.setSpanContext(context.active(), {
+    traceId,
+    spanId,
+    traceFlags: TraceFlags.SAMPLED,
+  });
 }
 
 export interface Fixture {
@@ -30,7 +34,11 @@ export function fixture(views: ViewOptions[] = []): Fixture {
   const provider = new MeterProvider({
     readers: [reader],
     views,
-    resource: resourceFromAttributes({ 'service.name': 'golden', 'service.version': '1.2.3', 'deployment.environment.name': 'test' }),
+    resource: resourceFromAttributes({
+      'service.name': 'golden',
+      'service.version': '1.2.3',
+      'deployment.environment.name': 'test',
+    }),
   });
   const store = new ExemplarStore();
   return {
@@ -58,10 +66,17 @@ export async function goldenData(): Promise<{ rm: ResourceMetrics; store: Exempl
     description: 'Duration of MCP requests as observed by the server.',
     advice: { explicitBucketBoundaries: [0.01, 0.1, 1, 10] },
   });
-  const call = Object.freeze({ 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'get_weather' });
+  const call = Object.freeze({
+    'mcp.method.name': 'tools/call',
+    'gen_ai.tool.name': 'get_weather',
+  });
   const ctx = sampledContext();
   duration.record(0.05, call, ctx);
-  duration.record(2.5, call, sampledContext('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'));
+  duration.record(
+    2.5,
+    call,
+    sampledContext('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'),
+  );
   duration.record(0.2, { 'mcp.method.name': 'tools/list' });
 
   const tokens = meter.createHistogram('gen_ai.client.token.usage', {
@@ -71,7 +86,10 @@ export async function goldenData(): Promise<{ rm: ResourceMetrics; store: Exempl
   });
   tokens.record(42, { 'gen_ai.token.type': 'input', 'gen_ai.request.model': 'gpt-4o' });
 
-  const cost = meter.createCounter('gen_ai.client.cost.usd', { unit: '{USD}', description: 'Cost in USD.' });
+  const cost = meter.createCounter('gen_ai.client.cost.usd', {
+    unit: '{USD}',
+    description: 'Cost in USD.',
+  });
   cost.add(0.25, { 'gen_ai.provider.name': 'openai', 'mcpmeter.price_source': 'catalog' }, ctx);
 
   const active = meter.createUpDownCounter('mcp.server.active_requests', { unit: '{request}' });
@@ -84,7 +102,12 @@ export async function goldenData(): Promise<{ rm: ResourceMetrics; store: Exempl
   gauge.record(-Infinity, { case: 'neg_inf' });
 
   const labels = meter.createCounter('test.labels');
-  labels.add(1, { quote: 'say "hi"', backslash: 'C:\\path', newline: 'a\nb', utf8: 'Größe 東京 🚀' });
+  labels.add(1, {
+    quote: 'say "hi"',
+    backslash: 'C:\\path',
+    newline: 'a\nb',
+    utf8: 'Größe 東京 🚀',
+  });
   labels.add(1, { 'http.request.method': 'GET', flag: true, n: 3, list: ['a', 'b'] });
 
   // cardinality limit 3: the 4th and 5th series go to the overflow series
@@ -112,7 +135,12 @@ export function emptyHistogramScope(): ScopeMetrics {
     attributes: { 'gen_ai.operation.name': 'chat' },
     value: { count: 0, sum: 0, buckets: { boundaries, counts: boundaries.map(() => 0).concat(0) } },
   });
-  const descriptor = (name: string) => ({ name, description: '', unit: 's', valueType: ValueType.DOUBLE });
+  const descriptor = (name: string) => ({
+    name,
+    description: '',
+    unit: 's',
+    valueType: ValueType.DOUBLE,
+  });
   return {
     scope: { name: 'synthetic', version: '' },
     metrics: [

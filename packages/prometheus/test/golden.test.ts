@@ -40,7 +40,9 @@ describe('golden expositions', () => {
     expect(om).toContain(
       'mcp_server_operation_duration_seconds_bucket{gen_ai_tool_name="get_weather",mcp_method_name="tools/call",otel_scope_name="mcpmeter-golden",otel_scope_version="0.1.0",le="0.1"} 1 # {trace_id="4bf92f3577b34da6a3ce929d0e0e4736",span_id="00f067aa0ba902b7"} 0.05 1700000000.123',
     );
-    expect(om).toMatch(/^gen_ai_client_cost_usd_total\{.*\} 0\.25 # \{trace_id="4bf92f3577b34da6a3ce929d0e0e4736",span_id="00f067aa0ba902b7"\} 0\.25 1700000000\.123$/m);
+    expect(om).toMatch(
+      /^gen_ai_client_cost_usd_total\{.*\} 0\.25 # \{trace_id="4bf92f3577b34da6a3ce929d0e0e4736",span_id="00f067aa0ba902b7"\} 0\.25 1700000000\.123$/m,
+    );
   });
 
   it('options: no scope labels, no target_info, promoted resource attributes, prefix, timestamps', async () => {
@@ -54,9 +56,13 @@ describe('golden expositions', () => {
     });
     expect(text).not.toContain('otel_scope_name');
     expect(text).not.toContain('target_info');
-    expect(text).toMatch(/^app_mcp_server_active_requests\{mcp_method_name="tools\/call",service_name="golden"\} 1 \d{13}$/m);
+    expect(text).toMatch(
+      /^app_mcp_server_active_requests\{mcp_method_name="tools\/call",service_name="golden"\} 1 \d{13}$/m,
+    );
     const re = serializeText(rm, { resourceConstantLabels: /^service\./ });
-    expect(re).toContain('otel_scope_version="0.1.0",service_name="golden",service_version="1.2.3"}');
+    expect(re).toContain(
+      'otel_scope_version="0.1.0",service_name="golden",service_version="1.2.3"}',
+    );
     expect((await promtoolCheckMetrics(text)).code).toBe(0);
   });
 });

@@ -26,19 +26,25 @@ describe('hostile input', () => {
     const big = 'x"\\\n'.repeat(25_600); // 100 KB with every escapable character
     meter.createCounter('big.values').add(1, { big });
     meter.createCounter('surrogates').add(1, { lone: 'a\ud800b\udfffc', key_ok: '🚀' });
-    meter.createGauge('bad name with spaces & ümlauts!').record(1, { 'la bel/ü': 'v', '0digit': 'x', __x: 'y' });
+    meter
+      .createGauge('bad name with spaces & ümlauts!')
+      .record(1, { 'la bel/ü': 'v', '0digit': 'x', __x: 'y' });
     meter.createGauge('💥').record(1);
-    meter.createGauge('exposition.collision').record(1, { le: 'user le', 'otel.scope.name': 'spoof', 'a.b': '1', a_b: '2' });
+    meter
+      .createGauge('exposition.collision')
+      .record(1, { le: 'user le', 'otel.scope.name': 'spoof', 'a.b': '1', a_b: '2' });
     meter.createHistogram('collides', { unit: 's' }).record(1);
     meter.createGauge('collides_seconds').record(1); // same Prometheus name, different type
 
     for (const format of ['text', 'openmetrics'] as const) {
-      const { body } = await reader.scrape(format);
+      const body = (await reader.scrape(format)).text();
       expect(isWellFormedUtf8(body)).toBe(true);
       // boolean checks: a failing toContain would print a 100 KB body
       const has = (s: string) => body.includes(s);
       expect(has(`big="${'x\\"\\\\\\n'.repeat(25_600)}"`)).toBe(true);
-      expect(has('\nbad_name_with_spaces_mlauts_{key_0digit="x",key__x="y",la_bel_="v",')).toBe(true);
+      expect(has('\nbad_name_with_spaces_mlauts_{key_0digit="x",key__x="y",la_bel_="v",')).toBe(
+        true,
+      );
       expect(has('key_0digit="x"')).toBe(true);
       expect(has('key__x="y"')).toBe(true);
       expect(has('a_b="1;2"')).toBe(true);
@@ -51,7 +57,9 @@ describe('hostile input', () => {
       }
     }
     expect(lines.some((l) => l.includes('"💥"') && l.includes('Rename the instrument'))).toBe(true);
-    expect(lines.some((l) => l.includes('"collides_seconds"') && l.includes('different types'))).toBe(true);
+    expect(
+      lines.some((l) => l.includes('"collides_seconds"') && l.includes('different types')),
+    ).toBe(true);
     expect(lines.some((l) => l.includes('"le"') && l.includes('Rename the attribute'))).toBe(true);
     await provider.shutdown();
   });
@@ -64,11 +72,11 @@ describe('hostile input', () => {
     });
     const c = provider.getMeter('hostile').createCounter('many');
     for (let i = 0; i < 100_000; i++) c.add(1, { id: String(i) });
-    const text = (await reader.scrape('text')).body;
+    const text = (await reader.scrape('text')).text();
     expect(text.match(/^many_total\{/gm)).toHaveLength(100_000);
     const check = await promtoolCheckMetrics(text);
     expect(check.code).toBe(0);
-    const om = (await reader.scrape('openmetrics')).body;
+    const om = (await reader.scrape('openmetrics')).text();
     expect(om.match(/^many_total\{/gm)).toHaveLength(100_000);
     expect(om.endsWith('# EOF\n')).toBe(true);
     await provider.shutdown();

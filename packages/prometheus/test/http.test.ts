@@ -13,7 +13,8 @@ import {
   startMetricsServer,
 } from '../src/index.js';
 
-const OM_ACCEPT = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+const OM_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 let reader: PrometheusReader;
 let provider: MeterProvider;
@@ -21,7 +22,10 @@ let provider: MeterProvider;
 beforeAll(() => {
   reader = new PrometheusReader();
   provider = new MeterProvider({ readers: [reader] });
-  provider.getMeter('http-test').createCounter('scrape.test', { unit: '{request}' }).add(3, { route: '/x' });
+  provider
+    .getMeter('http-test')
+    .createCounter('scrape.test', { unit: '{request}' })
+    .add(3, { route: '/x' });
 });
 afterAll(() => provider.shutdown());
 
@@ -43,12 +47,14 @@ describe('createMetricsHandler with node:http', () => {
     const text = await fetch(base);
     expect(text.status).toBe(200);
     expect(text.headers.get('content-type')).toBe(CONTENT_TYPE_TEXT);
-    expect(await text.text()).toMatch(/^scrape_test_total\{route="\/x",otel_scope_name="http-test"\} 3$/m);
+    const body = await text.text();
+    expect(body).toMatch(/^scrape_test_total\{route="\/x",otel_scope_name="http-test"\} 3$/m);
+    expect(Number(text.headers.get('content-length'))).toBe(Buffer.byteLength(body));
     const om = await fetch(base, { headers: { accept: OM_ACCEPT } });
     expect(om.headers.get('content-type')).toBe(CONTENT_TYPE_OPENMETRICS);
-    const body = await om.text();
-    expect(body).toContain('# TYPE scrape_test counter\n');
-    expect(body.endsWith('# EOF\n')).toBe(true);
+    const omBody = await om.text();
+    expect(omBody).toContain('# TYPE scrape_test counter\n');
+    expect(omBody.endsWith('# EOF\n')).toBe(true);
   });
 
   it('answers HEAD without a body and other methods with 405', async () => {
@@ -68,7 +74,10 @@ describe('auth', () => {
   beforeAll(async () => {
     const app = express();
     app.get('/bearer', createMetricsHandler(reader, { auth: { bearerToken: 's3cret' } }));
-    app.get('/basic', createMetricsHandler(reader, { auth: { username: 'prom', password: 'p@ss' } }));
+    app.get(
+      '/basic',
+      createMetricsHandler(reader, { auth: { username: 'prom', password: 'p@ss' } }),
+    );
     app.get('/metrics', createMetricsHandler(reader));
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -86,7 +95,9 @@ describe('auth', () => {
     const none = await fetch(`${base}/bearer`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
-    expect((await fetch(`${base}/bearer`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/bearer`, { headers: { authorization: 'Bearer wrong' } })).status,
+    ).toBe(401);
     const ok = await fetch(`${base}/bearer`, { headers: { authorization: 'Bearer s3cret' } });
     expect(ok.status).toBe(200);
   });
@@ -96,14 +107,22 @@ describe('auth', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Basic realm="metrics"');
     const good = Buffer.from('prom:p@ss').toString('base64');
-    expect((await fetch(`${base}/basic`, { headers: { authorization: `Basic ${good}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/basic`, { headers: { authorization: `Basic ${good}` } })).status,
+    ).toBe(200);
     const bad = Buffer.from('prom:nope').toString('base64');
-    expect((await fetch(`${base}/basic`, { headers: { authorization: `Basic ${bad}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/basic`, { headers: { authorization: `Basic ${bad}` } })).status,
+    ).toBe(401);
   });
 
   it('rejects a malformed auth option at setup, naming it', () => {
-    expect(() => createMetricsHandler(reader, { auth: { bearerToken: '' } })).toThrow(/option "auth"/);
-    expect(() => createMetricsHandler(reader, { auth: { username: 'a:b', password: 'x' } })).toThrow(/option "auth"/);
+    expect(() => createMetricsHandler(reader, { auth: { bearerToken: '' } })).toThrow(
+      /option "auth"/,
+    );
+    expect(() =>
+      createMetricsHandler(reader, { auth: { username: 'a:b', password: 'x' } }),
+    ).toThrow(/option "auth"/);
   });
 });
 
@@ -113,11 +132,16 @@ describe('createHonoMetricsHandler', () => {
     app.get('/metrics', createHonoMetricsHandler(reader, { auth: { bearerToken: 't' } }));
     const denied = await app.request('/metrics');
     expect(denied.status).toBe(401);
-    const res = await app.request('/metrics', { headers: { accept: OM_ACCEPT, authorization: 'Bearer t' } });
+    const res = await app.request('/metrics', {
+      headers: { accept: OM_ACCEPT, authorization: 'Bearer t' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(CONTENT_TYPE_OPENMETRICS);
     expect(await res.text()).toContain('scrape_test_total{route="/x"');
-    const head = await app.request('/metrics', { method: 'HEAD', headers: { authorization: 'Bearer t' } });
+    const head = await app.request('/metrics', {
+      method: 'HEAD',
+      headers: { authorization: 'Bearer t' },
+    });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
   });
@@ -138,7 +162,9 @@ describe('startMetricsServer', () => {
   it('rejects once with a clear error when the port is taken', async () => {
     const first = await startMetricsServer(reader, { host: '127.0.0.1', port: 0 });
     const port = Number(new URL(first.url).port);
-    const err = await startMetricsServer(reader, { host: '127.0.0.1', port }).catch((e: Error) => e);
+    const err = await startMetricsServer(reader, { host: '127.0.0.1', port }).catch(
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/EADDRINUSE/);
     expect((err as Error).message).toContain('OTEL_EXPORTER_PROMETHEUS_PORT');
@@ -146,7 +172,9 @@ describe('startMetricsServer', () => {
   });
 
   it('rejects with a clear error for a host that is not this machine', async () => {
-    const err = await startMetricsServer(reader, { host: 'no-such-host.invalid', port: 0 }).catch((e: Error) => e);
+    const err = await startMetricsServer(reader, { host: 'no-such-host.invalid', port: 0 }).catch(
+      (e: Error) => e,
+    );
     expect((err as Error).message).toContain('OTEL_EXPORTER_PROMETHEUS_HOST');
   });
 

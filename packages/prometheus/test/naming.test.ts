@@ -21,24 +21,50 @@ describe('names per the compatibility spec', () => {
       ['mcp.server.active_requests', '{request}', 'gauge', 'mcp_server_active_requests'],
       ['mcp.server.active_sessions', '{session}', 'gauge', 'mcp_server_active_sessions'],
       ['mcp.client.active_requests', '{request}', 'gauge', 'mcp_client_active_requests'],
-      ['gen_ai.client.operation.duration', 's', 'histogram', 'gen_ai_client_operation_duration_seconds'],
+      [
+        'gen_ai.client.operation.duration',
+        's',
+        'histogram',
+        'gen_ai_client_operation_duration_seconds',
+      ],
       ['gen_ai.client.token.usage', '{token}', 'histogram', 'gen_ai_client_token_usage'],
-      ['gen_ai.client.operation.time_to_first_chunk', 's', 'histogram', 'gen_ai_client_operation_time_to_first_chunk_seconds'],
-      ['gen_ai.client.operation.time_per_output_chunk', 's', 'histogram', 'gen_ai_client_operation_time_per_output_chunk_seconds'],
+      [
+        'gen_ai.client.operation.time_to_first_chunk',
+        's',
+        'histogram',
+        'gen_ai_client_operation_time_to_first_chunk_seconds',
+      ],
+      [
+        'gen_ai.client.operation.time_per_output_chunk',
+        's',
+        'histogram',
+        'gen_ai_client_operation_time_per_output_chunk_seconds',
+      ],
       ['gen_ai.client.active_requests', '{request}', 'gauge', 'gen_ai_client_active_requests'],
       ['gen_ai.client.cost.usd', '{USD}', 'counter', 'gen_ai_client_cost_usd_total'],
       ['gen_ai.client.cost.unpriced', '{request}', 'counter', 'gen_ai_client_cost_unpriced_total'],
       ['v8js.memory.heap.used', 'By', 'gauge', 'v8js_memory_heap_used_bytes'],
       ['nodejs.eventloop.delay.p99', 's', 'gauge', 'nodejs_eventloop_delay_p99_seconds'],
     ];
-    for (const [otel, unit, type, prom] of contract) expect(specNames(otel, unit, type)?.sample).toBe(prom);
+    for (const [otel, unit, type, prom] of contract)
+      expect(specNames(otel, unit, type)?.sample).toBe(prom);
   });
 
   it('adds no double suffix and keeps _total last', () => {
-    expect(specNames('http.duration_seconds', 's', 'histogram')?.sample).toBe('http_duration_seconds');
+    expect(specNames('http.duration_seconds', 's', 'histogram')?.sample).toBe(
+      'http_duration_seconds',
+    );
     expect(specNames('requests_total', '{request}', 'counter')?.sample).toBe('requests_total');
-    expect(specNames('io_total', 'By', 'counter')).toEqual({ family: 'io_bytes_total', sample: 'io_bytes_total', unit: 'bytes' });
-    expect(specNames('io', 'By', 'counter', '', true)).toEqual({ family: 'io_bytes', sample: 'io_bytes_total', unit: 'bytes' });
+    expect(specNames('io_total', 'By', 'counter')).toEqual({
+      family: 'io_bytes_total',
+      sample: 'io_bytes_total',
+      unit: 'bytes',
+    });
+    expect(specNames('io', 'By', 'counter', '', true)).toEqual({
+      family: 'io_bytes',
+      sample: 'io_bytes_total',
+      unit: 'bytes',
+    });
     expect(specNames('cpu.utilization', '1', 'gauge')?.sample).toBe('cpu_utilization_ratio');
     expect(specNames('hits', '1', 'counter')?.sample).toBe('hits_total');
     expect(specNames('!!!', 's', 'gauge')).toBeUndefined();
@@ -96,7 +122,11 @@ describe('content negotiation', () => {
       'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
     expect(negotiateFormat(prometheus)).toBe('openmetrics');
     expect(negotiateFormat('application/openmetrics-text')).toBe('openmetrics');
-    expect(negotiateFormat('text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5')).toBe('text');
+    expect(
+      negotiateFormat(
+        'text/plain;version=0.0.4;q=1,application/openmetrics-text;version=1.0.0;q=0.5',
+      ),
+    ).toBe('text');
     expect(negotiateFormat('application/openmetrics-text;version=2.0.0')).toBe('text');
     expect(negotiateFormat('application/openmetrics-text;q=0')).toBe('text');
     expect(negotiateFormat('*/*')).toBe('text');

@@ -8,13 +8,29 @@ import { fixture, goldenData } from './fixtures.js';
  * serializer byte for byte on the same collected data, for every option.
  */
 describe("naming: 'otel-js'", () => {
-  const cases: [string, ConstructorParameters<typeof PrometheusSerializer>, Parameters<typeof serializeOtelJs>[1]][] = [
+  const cases: [
+    string,
+    ConstructorParameters<typeof PrometheusSerializer>,
+    Parameters<typeof serializeOtelJs>[1],
+  ][] = [
     ['defaults', [], {}],
     ['prefix + timestamps', ['myapp', true], { prefix: 'myapp', appendTimestamp: true }],
     ['resource labels', [undefined, false, /^service\./], { resourceConstantLabels: /^service\./ }],
-    ['resource pattern matching nothing', [undefined, false, /^nope/], { resourceConstantLabels: /^nope/ }],
-    ['no target_info, no scope info', [undefined, false, undefined, true, true], { withoutTargetInfo: true, withoutScopeInfo: true }],
-    ['no scope info + resource labels', [undefined, false, /name/, false, true], { withoutScopeInfo: true, resourceConstantLabels: /name/ }],
+    [
+      'resource pattern matching nothing',
+      [undefined, false, /^nope/],
+      { resourceConstantLabels: /^nope/ },
+    ],
+    [
+      'no target_info, no scope info',
+      [undefined, false, undefined, true, true],
+      { withoutTargetInfo: true, withoutScopeInfo: true },
+    ],
+    [
+      'no scope info + resource labels',
+      [undefined, false, /name/, false, true],
+      { withoutScopeInfo: true, resourceConstantLabels: /name/ },
+    ],
   ];
 
   for (const [name, official, ours] of cases) {
@@ -28,10 +44,15 @@ describe("naming: 'otel-js'", () => {
   it('equals the official serializer on hostile names and values', async () => {
     const f = fixture();
     const meter = f.provider.getMeter('hostile scope', '');
-    meter.createCounter('9starts.with-digit/and:colon', { unit: 'ms', description: 'back\\slash\nnewline' }).add(1, {
-      'weird key!': 'v"\\\n',
-      'ünïcödé': '\ud800 lone surrogate',
-    });
+    meter
+      .createCounter('9starts.with-digit/and:colon', {
+        unit: 'ms',
+        description: 'back\\slash\nnewline',
+      })
+      .add(1, {
+        'weird key!': 'v"\\\n',
+        ünïcödé: '\ud800 lone surrogate',
+      });
     meter.createGauge('already_total').record(-0);
     meter.createCounter('ends_total').add(5);
     meter.createHistogram('h', { advice: { explicitBucketBoundaries: [] } }).record(1);
@@ -51,11 +72,14 @@ describe("naming: 'otel-js'", () => {
     const f = fixture();
     const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
     const provider = new MeterProvider({ readers: [reader] });
-    provider.getMeter('m').createHistogram('mcp.server.operation.duration', { unit: 's' }).record(0.1);
+    provider
+      .getMeter('m')
+      .createHistogram('mcp.server.operation.duration', { unit: 's' })
+      .record(0.1);
     const r = await reader.scrape('application/openmetrics-text;version=1.0.0');
     expect(r.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(r.body).toContain('mcp_server_operation_duration_bucket{');
-    expect(r.body).not.toContain('_seconds');
+    expect(r.text()).toContain('mcp_server_operation_duration_bucket{');
+    expect(r.text()).not.toContain('_seconds');
     await provider.shutdown();
     await f.provider.shutdown();
   });

@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -7,7 +7,13 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test-utils/otlp-receiver.js';
 import { startPrometheus, type RunningPrometheus } from '../../../test-utils/prometheus.js';
-import { ExemplarStore, PrometheusReader, startMetricsServer, withExemplars, type MetricsServer } from '../src/index.js';
+import {
+  ExemplarStore,
+  PrometheusReader,
+  startMetricsServer,
+  withExemplars,
+  type MetricsServer,
+} from '../src/index.js';
 
 /*
  * The whole path with real parts: sampled spans exported over OTLP/HTTP to a
@@ -49,7 +55,10 @@ describe('real Prometheus scrape with exemplars', () => {
     const cost = meter.createCounter('gen_ai.client.cost.usd', { unit: '{USD}' });
     const active = meter.createUpDownCounter('mcp.server.active_requests', { unit: '{request}' });
     const tracer = tracerProvider.getTracer('e2e');
-    const attrs = Object.freeze({ 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'get_weather' });
+    const attrs = Object.freeze({
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'get_weather',
+    });
     let n = 0;
     const work = () => {
       tracer.startActiveSpan('tools/call get_weather', (span) => {
@@ -81,10 +90,16 @@ describe('real Prometheus scrape with exemplars', () => {
 
   it('scrapes OpenMetrics cleanly and answers queries by the spec names', async () => {
     await prom.waitFor('mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call"}');
-    const targets = await prom.api<{ activeTargets: { health: string; lastError: string }[] }>('/api/v1/targets');
+    const targets = await prom.api<{ activeTargets: { health: string; lastError: string }[] }>(
+      '/api/v1/targets',
+    );
     expect(targets.activeTargets[0]).toMatchObject({ health: 'up', lastError: '' });
-    const buckets = await prom.query('mcp_server_operation_duration_seconds_bucket{gen_ai_tool_name="get_weather"}');
-    expect(new Set(buckets.map((s) => s.metric.le))).toEqual(new Set(['0.01', '0.1', '1', '10', '+Inf']));
+    const buckets = await prom.query(
+      'mcp_server_operation_duration_seconds_bucket{gen_ai_tool_name="get_weather"}',
+    );
+    expect(new Set(buckets.map((s) => s.metric.le))).toEqual(
+      new Set(['0.01', '0.1', '1', '10', '+Inf']),
+    );
     expect(await prom.waitFor('gen_ai_client_cost_usd_total')).not.toHaveLength(0);
     const active = await prom.waitFor('mcp_server_active_requests');
     expect(active[0]!.value[1]).toBe('0');
@@ -95,7 +110,9 @@ describe('real Prometheus scrape with exemplars', () => {
     const end = Date.now() / 1000 + 60;
     const start = end - 600;
     const fetchExemplars = (q: string) =>
-      prom.api<ExemplarResult[]>(`/api/v1/query_exemplars?query=${encodeURIComponent(q)}&start=${start}&end=${end}`);
+      prom.api<ExemplarResult[]>(
+        `/api/v1/query_exemplars?query=${encodeURIComponent(q)}&start=${start}&end=${end}`,
+      );
     let results: ExemplarResult[] = [];
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
@@ -106,7 +123,9 @@ describe('real Prometheus scrape with exemplars', () => {
     const exemplars = results.flatMap((r) => r.exemplars);
     expect(exemplars.length).toBeGreaterThanOrEqual(4);
     const traceIds = new Set(exemplars.map((e) => e.labels.trace_id));
-    await receiver.waitForSpans((spans) => [...traceIds].every((id) => spans.some((s) => s.traceId === id)));
+    await receiver.waitForSpans((spans) =>
+      [...traceIds].every((id) => spans.some((s) => s.traceId === id)),
+    );
     for (const id of traceIds) expect(id).toMatch(/^[0-9a-f]{32}$/);
     // every exemplar sits in the bucket its value belongs to
     for (const r of results) {

@@ -1,7 +1,13 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ExemplarStore, PrometheusReader, serializeOpenMetrics, serializeText, withExemplars } from '../src/index.js';
+import {
+  ExemplarStore,
+  PrometheusReader,
+  serializeOpenMetrics,
+  serializeText,
+  withExemplars,
+} from '../src/index.js';
 import { sampledContext } from './fixtures.js';
 
 function captureDiag(): string[] {
@@ -17,7 +23,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function populated(series: number, readerOptions: ConstructorParameters<typeof PrometheusReader>[0] = {}) {
+function populated(
+  series: number,
+  readerOptions: ConstructorParameters<typeof PrometheusReader>[0] = {},
+) {
   const store = new ExemplarStore();
   const reader = new PrometheusReader({ exemplars: store, ...readerOptions });
   const provider = new MeterProvider({
@@ -25,9 +34,13 @@ function populated(series: number, readerOptions: ConstructorParameters<typeof P
     views: [{ instrumentName: '*', aggregationCardinalityLimit: series + 10 }],
   });
   const meter = withExemplars(provider, store).getMeter('reader-test', '1.0.0');
-  const h = meter.createHistogram('op.duration', { unit: 's', advice: { explicitBucketBoundaries: [0.01, 0.1, 1, 10] } });
+  const h = meter.createHistogram('op.duration', {
+    unit: 's',
+    advice: { explicitBucketBoundaries: [0.01, 0.1, 1, 10] },
+  });
   const ctx = sampledContext();
-  for (let i = 0; i < series; i++) h.record((i % 50) / 10, { 'mcp.method.name': `m${i}` }, i % 7 === 0 ? ctx : undefined);
+  for (let i = 0; i < series; i++)
+    h.record((i % 50) / 10, { 'mcp.method.name': `m${i}` }, i % 7 === 0 ? ctx : undefined);
   return { reader, provider, store };
 }
 
@@ -42,8 +55,8 @@ describe('PrometheusReader', () => {
       reader.scrape('application/openmetrics-text'),
     ]);
     expect(collect).toHaveBeenCalledTimes(1);
-    expect(results[0]!.body).toBe(results[1]!.body);
-    expect(results[2]!.body).toBe(results[3]!.body);
+    expect(results[0].text()).toBe(results[1].text());
+    expect(results[2].text()).toBe(results[3].text());
     await reader.scrape('text');
     expect(collect).toHaveBeenCalledTimes(2);
     await provider.shutdown();
@@ -57,10 +70,10 @@ describe('PrometheusReader', () => {
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
     const { resourceMetrics } = await reader.collect();
-    expect(sliced.body).toBe(serializeOpenMetrics(resourceMetrics, { exemplars: store }));
-    expect(sliced.body).toContain('# {trace_id="4bf92f3577b34da6a3ce929d0e0e4736"');
+    expect(sliced.text()).toBe(serializeOpenMetrics(resourceMetrics, { exemplars: store }));
+    expect(sliced.text()).toContain('# {trace_id="4bf92f3577b34da6a3ce929d0e0e4736"');
     const text = await reader.scrape('text');
-    expect(text.body).toBe(serializeText(resourceMetrics));
+    expect(text.text()).toBe(serializeText(resourceMetrics));
     await provider.shutdown();
   });
 
@@ -72,6 +85,8 @@ describe('PrometheusReader', () => {
     const s = await startMetricsServer(reader, { host: '127.0.0.1', port: 0 });
     expect((await fetch(s.url)).status).toBe(500);
     await s.close();
-    expect(lines.some((l) => l.includes('PrometheusReader was passed to the MeterProvider'))).toBe(true);
+    expect(lines.some((l) => l.includes('PrometheusReader was passed to the MeterProvider'))).toBe(
+      true,
+    );
   });
 });
