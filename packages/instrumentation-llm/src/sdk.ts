@@ -1,5 +1,5 @@
 import { context, trace, type Attributes } from '@opentelemetry/api';
-import { safeExecute, semconv } from '@mcpmeter/core';
+import { safeExecute, semconv, warnOnce } from '@mcpmeter/core';
 import { llmErrorType } from './errors.js';
 import type { WireFormat } from './formats.js';
 import { observeResponse } from './observe.js';
@@ -37,6 +37,27 @@ interface StainlessClient {
   _tracer?: unknown;
 }
 
+const PROBE = Symbol('mcpmeter.context-probe');
+
+/**
+ * The SDK's attempts find their operation through the active context, so a
+ * context manager must be registered (`@mcpmeter/node`'s register() and the
+ * OTel NodeSDK do). Without one, calls are left uninstrumented rather than
+ * leaving spans and active-request counts open forever.
+ */
+export function contextPropagates(): boolean {
+  const probe = context.active().setValue(PROBE, true);
+  const ok = context.with(probe, () => context.active().getValue(PROBE) === true);
+  if (!ok) {
+    warnOnce(
+      'instrumentation-llm:no-context-manager',
+      'mcpmeter: no OpenTelemetry context manager is registered, so LLM SDK calls are not recorded; ' +
+        "register one (e.g. @mcpmeter/node's register(), or context.setGlobalContextManager(new AsyncLocalStorageContextManager()))",
+    );
+  }
+  return ok;
+}
+
 const WRAPPED_FETCH = Symbol.for('mcpmeter.instrumentation-llm.wrapped-fetch');
 const EVENT_ATTEMPT_FAILED = 'mcpmeter.llm.attempt_failed';
 
@@ -44,7 +65,7 @@ const EVENT_ATTEMPT_FAILED = 'mcpmeter.llm.attempt_failed';
 export function wrapCreate(telemetry: LlmTelemetry, original: AnyFn, call: SdkCall): AnyFn {
   return function mcpmeterCreate(this: unknown, ...args: unknown[]): unknown {
     // Nested: `responses.parse` → `create`, or an instance patch over a prototype patch.
-    if (activeOperation() !== undefined) return original.apply(this, args);
+    if (activeOperation() !== undefined || !contextPropagates()) return original.apply(this, args);
     const op = safeExecute(() => startOperation(telemetry, this, args, call), 'starting an LLM span');
     if (op === undefined) return original.apply(this, args);
     let result: unknown;

@@ -45,3 +45,8 @@ export function count(all: MetricData[], name: string, filter: Record<string, st
 }
 
 export { findMetric, sumOf, countOf };
+
+/** Distinct values of a label on one metric. */
+export function labelValuesOf(all: MetricData[], name: string, key: string): Set<unknown> {
+  return new Set((findMetric(all, name)?.dataPoints ?? []).map((p) => p.attributes[key]));
+}
