@@ -19,12 +19,15 @@ import { resolveConfig, type ResolvedConfig } from './config.js';
 import { installDiagLogger } from './diag-logger.js';
 import { ConfigurationError } from './errors.js';
 import { createExposition, startMetricsServer, type MetricsServer } from './exposition.js';
+import { observeHeapLimit } from './heap-limit.js';
 import { loadOptionalInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
 import { installSignalHandlers } from './signals.js';
 import { createSpanProcessors, probeEndpoint } from './traces.js';
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { bucketViews } from './views.js';
+
+const PACKAGE_VERSION = '0.1.0';
 
 // One registration per process, shared by the ESM and CJS builds.
 const HANDLE = Symbol.for('mcpmeter.node.register-handle');
@@ -116,7 +119,10 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   }
 
   const instrumentations: Instrumentation[] = [];
-  if (config.runtimeMetrics) instrumentations.push(new RuntimeNodeInstrumentation());
+  if (config.runtimeMetrics) {
+    instrumentations.push(new RuntimeNodeInstrumentation());
+    observeHeapLimit(meterProvider, PACKAGE_VERSION);
+  }
   instrumentations.push(
     ...loadOptionalInstrumentations(options),
     ...(options.instrumentations ?? []),

@@ -36,6 +36,7 @@ describe('register()', () => {
     expect(body).toMatch(/target_info\{[^}]*service_name="svc-a"/);
     expect(body).toMatch(/service_version="1.2.3"/);
     expect(body).toMatch(/v8js_memory_heap_used/);
+    expect(body).toMatch(/v8js_memory_heap_limit\S* \d+/);
     expect(body).not.toMatch(/process_command_args/);
     expect((await fetch(handle.metricsUrl!.replace('/metrics', '/other'))).status).toBe(404);
     expect((await fetch(handle.metricsUrl!, { method: 'POST' })).status).toBe(405);
