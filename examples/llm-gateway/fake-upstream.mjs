@@ -23,7 +23,13 @@ import { pathToFileURL } from 'node:url';
 
 /** @typedef {{ input?: number, output?: number, cacheRead?: number, cacheCreation?: number, reasoning?: number }} FakeUsage */
 
-export const DEFAULT_USAGE = Object.freeze({ input: 120, output: 30, cacheRead: 40, cacheCreation: 10, reasoning: 12 });
+export const DEFAULT_USAGE = Object.freeze({
+  input: 120,
+  output: 30,
+  cacheRead: 40,
+  cacheCreation: 10,
+  reasoning: 12,
+});
 
 /** OpenAI chat / embeddings usage: prompt_tokens includes cached tokens. */
 export function openaiChatUsage(u) {
@@ -91,14 +97,35 @@ export async function startFakeUpstream(options = {}) {
       const ctx = {
         body,
         scenario,
-        usage: { ...DEFAULT_USAGE, ...options.usage, ...(h('x-fake-usage') ? JSON.parse(h('x-fake-usage')) : {}) },
+        usage: {
+          ...DEFAULT_USAGE,
+          ...options.usage,
+          ...(h('x-fake-usage') ? JSON.parse(h('x-fake-usage')) : {}),
+        },
         chunks: Number(h('x-fake-chunks') ?? options.chunks ?? 3),
         delay: Number(h('x-fake-chunk-delay-ms') ?? 0),
         model: h('x-fake-response-model') ?? body.model ?? 'unknown-model',
       };
       const fail = (status) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'retry-after-ms': '1', 'x-should-retry': status === 400 ? 'false' : 'true' });
-        res.end(JSON.stringify({ error: { type: status === 429 ? 'rate_limit_error' : status === 400 ? 'invalid_request_error' : 'api_error', message: `fake ${status}` }, type: 'error' }));
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'retry-after-ms': '1',
+          'x-should-retry': status === 400 ? 'false' : 'true',
+        });
+        res.end(
+          JSON.stringify({
+            error: {
+              type:
+                status === 429
+                  ? 'rate_limit_error'
+                  : status === 400
+                    ? 'invalid_request_error'
+                    : 'api_error',
+              message: `fake ${status}`,
+            },
+            type: 'error',
+          }),
+        );
       };
       if (scenario === 'fail-429') return fail(429);
       if (scenario === 'fail-500') return fail(500);
@@ -115,7 +142,9 @@ export async function startFakeUpstream(options = {}) {
       if (route.endsWith('/responses')) return responses(res, ctx);
       if (route.endsWith('/embeddings')) return embeddings(res, ctx);
       if (route.endsWith('/messages')) return messages(res, ctx);
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"message":"not found"}}');
     });
   });
   await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -137,7 +166,11 @@ export async function startFakeUpstream(options = {}) {
 }
 
 function sseHead(res) {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
   res.flushHeaders();
 }
 
@@ -167,15 +200,42 @@ function word(i) {
 function* chatEvents(ctx, id, created, withUsage) {
   for (let i = 0; i < ctx.chunks; i++) {
     const delta = i === 0 ? { role: 'assistant', content: word(i) } : { content: word(i) };
-    yield { data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model: ctx.model, choices: [{ index: 0, delta, finish_reason: null }] }) };
+    yield {
+      data: JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: ctx.model,
+        choices: [{ index: 0, delta, finish_reason: null }],
+      }),
+    };
   }
   if (ctx.scenario === 'error-event') {
-    yield { data: JSON.stringify({ error: { type: 'server_error', message: 'fake error event' } }) };
+    yield {
+      data: JSON.stringify({ error: { type: 'server_error', message: 'fake error event' } }),
+    };
     return;
   }
-  yield { data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model: ctx.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) };
+  yield {
+    data: JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: ctx.model,
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+    }),
+  };
   if (withUsage) {
-    yield { data: JSON.stringify({ id, object: 'chat.completion.chunk', created, model: ctx.model, choices: [], usage: openaiChatUsage(ctx.usage) }) };
+    yield {
+      data: JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: ctx.model,
+        choices: [],
+        usage: openaiChatUsage(ctx.usage),
+      }),
+    };
   }
   yield { data: '[DONE]' };
 }
@@ -187,58 +247,121 @@ function chat(res, ctx) {
   if (ctx.body.stream) {
     sseHead(res);
     const withUsage = !noUsage && ctx.body.stream_options?.include_usage === true;
-    void writeEvents(res, ctx, chatEvents(ctx, id, created, withUsage), { cutAt: ctx.scenario === 'cut' ? Math.floor(ctx.chunks / 2) : undefined });
+    void writeEvents(res, ctx, chatEvents(ctx, id, created, withUsage), {
+      cutAt: ctx.scenario === 'cut' ? Math.floor(ctx.chunks / 2) : undefined,
+    });
     return;
   }
   const text = Array.from({ length: ctx.chunks }, (_, i) => word(i)).join('');
   const out = {
-    id, object: 'chat.completion', created, model: ctx.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    id,
+    object: 'chat.completion',
+    created,
+    model: ctx.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text, refusal: null },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
   };
   if (!noUsage) out.usage = openaiChatUsage(ctx.usage);
-  res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_fake' }).end(JSON.stringify(out));
+  res
+    .writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_fake' })
+    .end(JSON.stringify(out));
 }
 
 function responseObject(ctx, id, status, text) {
   const out = {
-    id, object: 'response', created_at: Math.floor(Date.now() / 1000), status, model: ctx.model,
-    output: text === undefined ? [] : [{ id: 'msg_fake', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
+    id,
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status,
+    model: ctx.model,
+    output:
+      text === undefined
+        ? []
+        : [
+            {
+              id: 'msg_fake',
+              type: 'message',
+              role: 'assistant',
+              status: 'completed',
+              content: [{ type: 'output_text', text, annotations: [] }],
+            },
+          ],
   };
-  if (status === 'completed' && ctx.scenario !== 'no-usage') out.usage = openaiResponsesUsage(ctx.usage);
+  if (status === 'completed' && ctx.scenario !== 'no-usage')
+    out.usage = openaiResponsesUsage(ctx.usage);
   return out;
 }
 
 function* responsesEvents(ctx, id) {
   let seq = 0;
-  yield { event: 'response.created', data: JSON.stringify({ type: 'response.created', sequence_number: seq++, response: responseObject(ctx, id, 'in_progress') }) };
+  yield {
+    event: 'response.created',
+    data: JSON.stringify({
+      type: 'response.created',
+      sequence_number: seq++,
+      response: responseObject(ctx, id, 'in_progress'),
+    }),
+  };
   let text = '';
   for (let i = 0; i < ctx.chunks; i++) {
     text += word(i);
-    yield { event: 'response.output_text.delta', data: JSON.stringify({ type: 'response.output_text.delta', sequence_number: seq++, item_id: 'msg_fake', output_index: 0, content_index: 0, delta: word(i) }) };
+    yield {
+      event: 'response.output_text.delta',
+      data: JSON.stringify({
+        type: 'response.output_text.delta',
+        sequence_number: seq++,
+        item_id: 'msg_fake',
+        output_index: 0,
+        content_index: 0,
+        delta: word(i),
+      }),
+    };
   }
-  yield { event: 'response.completed', data: JSON.stringify({ type: 'response.completed', sequence_number: seq++, response: responseObject(ctx, id, 'completed', text) }) };
+  yield {
+    event: 'response.completed',
+    data: JSON.stringify({
+      type: 'response.completed',
+      sequence_number: seq++,
+      response: responseObject(ctx, id, 'completed', text),
+    }),
+  };
 }
 
 function responses(res, ctx) {
   const id = `resp_fake${Date.now()}`;
   if (ctx.body.stream) {
     sseHead(res);
-    void writeEvents(res, ctx, responsesEvents(ctx, id), { cutAt: ctx.scenario === 'cut' ? Math.floor(ctx.chunks / 2) : undefined });
+    void writeEvents(res, ctx, responsesEvents(ctx, id), {
+      cutAt: ctx.scenario === 'cut' ? Math.floor(ctx.chunks / 2) : undefined,
+    });
     return;
   }
   const text = Array.from({ length: ctx.chunks }, (_, i) => word(i)).join('');
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(responseObject(ctx, id, 'completed', text)));
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify(responseObject(ctx, id, 'completed', text)));
 }
 
 function embeddings(res, ctx) {
   const inputs = Array.isArray(ctx.body.input) ? ctx.body.input : [ctx.body.input];
   const vector = [0.1, 0.2, 0.3];
   const data = inputs.map((_, index) => ({
-    object: 'embedding', index,
-    embedding: ctx.body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+    object: 'embedding',
+    index,
+    embedding:
+      ctx.body.encoding_format === 'base64'
+        ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+        : vector,
   }));
   const out = { object: 'list', data, model: ctx.model };
-  if (ctx.scenario !== 'no-usage') out.usage = { prompt_tokens: ctx.usage.input ?? 0, total_tokens: ctx.usage.input ?? 0 };
+  if (ctx.scenario !== 'no-usage')
+    out.usage = { prompt_tokens: ctx.usage.input ?? 0, total_tokens: ctx.usage.input ?? 0 };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
 }
 
@@ -246,17 +369,62 @@ function* messageEvents(ctx, id) {
   const usage = anthropicUsage(ctx.usage);
   const noUsage = ctx.scenario === 'no-usage';
   const startUsage = noUsage ? { output_tokens: 0 } : { ...usage, output_tokens: 1 };
-  yield { event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { id, type: 'message', role: 'assistant', model: ctx.model, content: [], stop_reason: null, stop_sequence: null, usage: startUsage } }) };
-  yield { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) };
+  yield {
+    event: 'message_start',
+    data: JSON.stringify({
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: ctx.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: startUsage,
+      },
+    }),
+  };
+  yield {
+    event: 'content_block_start',
+    data: JSON.stringify({
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: '' },
+    }),
+  };
   for (let i = 0; i < ctx.chunks; i++) {
-    yield { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: word(i) } }) };
+    yield {
+      event: 'content_block_delta',
+      data: JSON.stringify({
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: word(i) },
+      }),
+    };
   }
   if (ctx.scenario === 'error-event') {
-    yield { event: 'error', data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }) };
+    yield {
+      event: 'error',
+      data: JSON.stringify({
+        type: 'error',
+        error: { type: 'overloaded_error', message: 'Overloaded' },
+      }),
+    };
     return;
   }
-  yield { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 0 }) };
-  yield { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: noUsage ? {} : { output_tokens: usage.output_tokens } }) };
+  yield {
+    event: 'content_block_stop',
+    data: JSON.stringify({ type: 'content_block_stop', index: 0 }),
+  };
+  yield {
+    event: 'message_delta',
+    data: JSON.stringify({
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: noUsage ? {} : { output_tokens: usage.output_tokens },
+    }),
+  };
   yield { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) };
 }
 
@@ -264,22 +432,36 @@ function messages(res, ctx) {
   const id = `msg_fake${Date.now()}`;
   if (ctx.body.stream) {
     sseHead(res);
-    void writeEvents(res, ctx, messageEvents(ctx, id), { cutAt: ctx.scenario === 'cut' ? 2 + Math.floor(ctx.chunks / 2) : undefined });
+    void writeEvents(res, ctx, messageEvents(ctx, id), {
+      cutAt: ctx.scenario === 'cut' ? 2 + Math.floor(ctx.chunks / 2) : undefined,
+    });
     return;
   }
   const text = Array.from({ length: ctx.chunks }, (_, i) => word(i)).join('');
   const out = {
-    id, type: 'message', role: 'assistant', model: ctx.model,
-    content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
-    usage: ctx.scenario === 'no-usage' ? { input_tokens: 0, output_tokens: 0 } : anthropicUsage(ctx.usage),
+    id,
+    type: 'message',
+    role: 'assistant',
+    model: ctx.model,
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage:
+      ctx.scenario === 'no-usage'
+        ? { input_tokens: 0, output_tokens: 0 }
+        : anthropicUsage(ctx.usage),
   };
   if (ctx.scenario === 'no-usage') delete out.usage;
-  res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake' }).end(JSON.stringify(out));
+  res
+    .writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake' })
+    .end(JSON.stringify(out));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const upstream = await startFakeUpstream({ port: Number(process.argv[2] ?? 0) });
-  process.stderr.write(`fake upstream listening on ${upstream.url} (OpenAI base URL ${upstream.baseURL})\n`);
+  process.stderr.write(
+    `fake upstream listening on ${upstream.url} (OpenAI base URL ${upstream.baseURL})\n`,
+  );
   const stop = () => void upstream.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -17,7 +17,9 @@ export interface ContentPolicy {
   redact: ContentCaptureOptions['redact'];
 }
 
-export function contentPolicy(option: boolean | ContentCaptureOptions | undefined): ContentPolicy | undefined {
+export function contentPolicy(
+  option: boolean | ContentCaptureOptions | undefined,
+): ContentPolicy | undefined {
   if (option === undefined || option === false) return undefined;
   const o = option === true ? {} : option;
   const max = o.maxLength;
@@ -28,8 +30,15 @@ export function contentPolicy(option: boolean | ContentCaptureOptions | undefine
 }
 
 /** Applies the redaction hook, then the size cap. */
-export function finishContent(policy: ContentPolicy, text: string, kind: 'input' | 'output'): string | undefined {
-  const redacted = policy.redact === undefined ? text : callHook(policy.redact, 'captureContent.redact', text, kind);
+export function finishContent(
+  policy: ContentPolicy,
+  text: string,
+  kind: 'input' | 'output',
+): string | undefined {
+  const redacted =
+    policy.redact === undefined
+      ? text
+      : callHook(policy.redact, 'captureContent.redact', text, kind);
   if (typeof redacted !== 'string') return undefined;
   if (redacted.length <= policy.maxLength) return redacted;
   return redacted.slice(0, Math.max(0, policy.maxLength - TRUNCATED.length)) + TRUNCATED;
@@ -63,13 +72,18 @@ export function inputMessages(format: WireFormat, body: unknown): Message[] {
   const out: Message[] = [];
   const push = (role: unknown, content: unknown) => {
     const text = textOf(content);
-    if (text !== undefined) out.push({ role: typeof role === 'string' ? role : 'user', parts: [{ type: 'text', content: text }] });
+    if (text !== undefined)
+      out.push({
+        role: typeof role === 'string' ? role : 'user',
+        parts: [{ type: 'text', content: text }],
+      });
   };
   switch (format) {
     case 'openai.chat':
     case 'anthropic.messages':
       if (format === 'anthropic.messages' && b.system !== undefined) push('system', b.system);
-      if (Array.isArray(b.messages)) for (const m of b.messages as Json[]) push(m?.role, m?.content);
+      if (Array.isArray(b.messages))
+        for (const m of b.messages as Json[]) push(m?.role, m?.content);
       break;
     case 'openai.responses':
       if (typeof b.instructions === 'string') push('system', b.instructions);
@@ -78,7 +92,8 @@ export function inputMessages(format: WireFormat, body: unknown): Message[] {
       break;
     case 'openai.embeddings':
       if (typeof b.input === 'string') push('user', b.input);
-      else if (Array.isArray(b.input)) for (const s of b.input) if (typeof s === 'string') push('user', s);
+      else if (Array.isArray(b.input))
+        for (const s of b.input) if (typeof s === 'string') push('user', s);
       break;
   }
   return out;
@@ -93,6 +108,10 @@ export function inputText(format: WireFormat, body: unknown): string {
 
 export function outputMessages(text: string, finishReason: string | undefined): string {
   return JSON.stringify([
-    { role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: finishReason ?? 'stop' },
+    {
+      role: 'assistant',
+      parts: [{ type: 'text', content: text }],
+      finish_reason: finishReason ?? 'stop',
+    },
   ]);
 }

@@ -38,9 +38,15 @@ export function instrumentFetch<F extends FetchFn>(fetchFn: F, options: Instrume
     diag.error(`mcpmeter: instrumentFetch() failed; fetch is returned as it was: ${String(err)}`);
     return fetchFn;
   }
-  const wrapped = function mcpmeterFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const wrapped = function mcpmeterFetch(
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> {
     if (activeOperation() !== undefined) return fetchFn(input, init); // an SDK call records itself
-    const op = safeExecute(() => startFetchOperation(telemetry, input, init), 'starting an LLM span');
+    const op = safeExecute(
+      () => startFetchOperation(telemetry, input, init),
+      'starting an LLM span',
+    );
     if (op === undefined) return fetchFn(input, init);
     return context.with(op.context, () =>
       attempt(op, () => fetchFn(input, init)).then(
@@ -96,10 +102,10 @@ function parseBody(body: unknown): Record<string, unknown> | undefined {
     else if (body instanceof ArrayBuffer) text = Buffer.from(body).toString('utf8');
     if (text === undefined) return undefined;
     const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
 }
-
-

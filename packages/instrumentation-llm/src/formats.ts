@@ -7,10 +7,7 @@ import type { TokenUsage } from './pricing-types.js';
  */
 
 export type WireFormat =
-  | 'openai.chat'
-  | 'openai.responses'
-  | 'openai.embeddings'
-  | 'anthropic.messages';
+  'openai.chat' | 'openai.responses' | 'openai.embeddings' | 'anthropic.messages';
 
 /** What a payload told us; the operation merges it. */
 export interface PayloadSink {
@@ -28,7 +25,8 @@ const obj = (v: unknown): Json | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 ? v : undefined;
 
 /** OpenAI chat completions / embeddings usage: `prompt_tokens` already includes cached tokens. */
 export function usageFromOpenAIChat(u: unknown): TokenUsage | undefined {
@@ -156,10 +154,18 @@ export interface StreamState {
  * One server-sent event's JSON `data`. Returns true when the event ends the
  * stream normally (so a stream that stops without it was cut short).
  */
-export function readStreamEvent(format: WireFormat, value: unknown, sink: PayloadSink, state: StreamState): boolean {
+export function readStreamEvent(
+  format: WireFormat,
+  value: unknown,
+  sink: PayloadSink,
+  state: StreamState,
+): boolean {
   const ev = obj(value);
   if (ev === undefined) return false;
-  if (ev.type === 'error' || (ev.error !== undefined && ev.error !== null && ev.choices === undefined)) {
+  if (
+    ev.type === 'error' ||
+    (ev.error !== undefined && ev.error !== null && ev.choices === undefined)
+  ) {
     sink.streamError('stream_error');
     return format !== 'openai.chat';
   }
@@ -188,7 +194,11 @@ export function readStreamEvent(format: WireFormat, value: unknown, sink: Payloa
       }
       const response = obj(ev.response);
       if (response !== undefined) readResponseObject(response, sink, false);
-      return type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed';
+      return (
+        type === 'response.completed' ||
+        type === 'response.incomplete' ||
+        type === 'response.failed'
+      );
     }
     case 'anthropic.messages': {
       switch (ev.type) {
@@ -203,7 +213,8 @@ export function readStreamEvent(format: WireFormat, value: unknown, sink: Payloa
         }
         case 'content_block_delta': {
           const delta = obj(ev.delta);
-          if (delta?.type === 'text_delta' && typeof delta.text === 'string') sink.appendOutputText(delta.text);
+          if (delta?.type === 'text_delta' && typeof delta.text === 'string')
+            sink.appendOutputText(delta.text);
           return false;
         }
         case 'message_delta': {
@@ -223,7 +234,10 @@ export function readStreamEvent(format: WireFormat, value: unknown, sink: Payloa
 }
 
 /** The wire format of a request, from its URL path (for the fetch wrapper). */
-export function formatFromPath(pathname: string, api: 'openai' | 'anthropic'): WireFormat | undefined {
+export function formatFromPath(
+  pathname: string,
+  api: 'openai' | 'anthropic',
+): WireFormat | undefined {
   if (api === 'anthropic') return pathname.endsWith('/messages') ? 'anthropic.messages' : undefined;
   if (pathname.endsWith('/chat/completions')) return 'openai.chat';
   if (pathname.endsWith('/responses')) return 'openai.responses';

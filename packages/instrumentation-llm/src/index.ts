@@ -4,8 +4,19 @@ export { instrumentAnthropic, instrumentOpenAI } from './manual.js';
 export { instrumentFetch, type InstrumentFetchOptions } from './fetch.js';
 export { genaiPricesCatalog } from './pricing.js';
 export { PRICES_FILE_ENV } from './pricer.js';
-export type { ContentCaptureOptions, LlmEndpoint, LlmInstrumentationConfig, LlmTelemetryOptions } from './types.js';
-export type { OverridePrices, PriceCatalog, PriceOverride, PriceQuote, TokenUsage } from './pricing-types.js';
+export type {
+  ContentCaptureOptions,
+  LlmEndpoint,
+  LlmInstrumentationConfig,
+  LlmTelemetryOptions,
+} from './types.js';
+export type {
+  OverridePrices,
+  PriceCatalog,
+  PriceOverride,
+  PriceQuote,
+  TokenUsage,
+} from './pricing-types.js';
 export {
   ATTR_MCPMETER_COST_USD,
   ATTR_MCPMETER_PRICE_SOURCE,

@@ -65,7 +65,11 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
     ];
   }
 
-  private prototypes(exports: unknown, className: string, targets: readonly Target[]): [Proto, Target][] {
+  private prototypes(
+    exports: unknown,
+    className: string,
+    targets: readonly Target[],
+  ): [Proto, Target][] {
     const e = exports as Record<string, unknown> | undefined;
     const cls = e?.[className] ?? e?.default;
     const out: [Proto, Target][] = [];
@@ -73,7 +77,10 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
       const proto = targetPrototype(cls, t);
       if (proto !== undefined) out.push([proto, t]);
     }
-    if (out.length === 0) this._diag.warn(`cannot find the ${className} resources to patch; calls will not be recorded`);
+    if (out.length === 0)
+      this._diag.warn(
+        `cannot find the ${className} resources to patch; calls will not be recorded`,
+      );
     return out;
   }
 
@@ -82,12 +89,12 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
       if (isWrapped(proto.create)) this._unwrap(proto, 'create');
       this._wrap(proto, 'create', (original: unknown) => {
         // Resolve the telemetry per call so setConfig / setMeterProvider take effect.
-        const self = this;
+        const current = (): LlmTelemetry => this.llm;
         const orig = original as (this: unknown, ...args: unknown[]) => unknown;
         let built: LlmTelemetry | undefined;
         let wrapped: ((this: unknown, ...args: unknown[]) => unknown) | undefined;
         return function (this: unknown, ...args: unknown[]): unknown {
-          const llm = self.llm;
+          const llm = current();
           if (wrapped === undefined || built !== llm) {
             built = llm;
             wrapped = wrapCreate(llm, orig, target.call);

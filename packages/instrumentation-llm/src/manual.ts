@@ -7,7 +7,12 @@ import type { LlmTelemetryOptions } from './types.js';
 const INSTRUMENTED = Symbol.for('mcpmeter.instrumentation-llm.instrumented');
 type Fn = ((this: unknown, ...args: unknown[]) => unknown) & { [INSTRUMENTED]?: true };
 
-function instrumentClient<T>(client: T, targets: readonly Target[], options: LlmTelemetryOptions, what: string): T {
+function instrumentClient<T>(
+  client: T,
+  targets: readonly Target[],
+  options: LlmTelemetryOptions,
+  what: string,
+): T {
   try {
     const telemetry = new LlmTelemetry(options);
     let found = 0;
@@ -21,7 +26,10 @@ function instrumentClient<T>(client: T, targets: readonly Target[], options: Llm
       wrapped[INSTRUMENTED] = true;
       resource.create = wrapped;
     }
-    if (found === 0) diag.warn(`mcpmeter: ${what}() found no resource to instrument on the object given; pass a client instance`);
+    if (found === 0)
+      diag.warn(
+        `mcpmeter: ${what}() found no resource to instrument on the object given; pass a client instance`,
+      );
   } catch (err) {
     diag.error(`mcpmeter: ${what}() failed; the client is left as it was: ${String(err)}`);
   }

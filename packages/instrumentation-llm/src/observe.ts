@@ -52,7 +52,10 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
     if (op.ended) return;
     if (parser !== undefined) {
       parser.end();
-      op.end({ status: response.status, errorType: terminal ? undefined : ERROR_STREAM_INCOMPLETE });
+      op.end({
+        status: response.status,
+        errorType: terminal ? undefined : ERROR_STREAM_INCOMPLETE,
+      });
       return;
     }
     if (jsonParts !== undefined && jsonBytes <= MAX_JSON_BYTES) {
@@ -63,7 +66,7 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
     op.end({ status: response.status });
   };
 
-  const reader = body.getReader();
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
   const observed = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -113,7 +116,12 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
 }
 
 function cancellationOf(reason: unknown): unknown {
-  if (reason !== null && typeof reason === 'object' && (reason as { name?: unknown }).name === 'AbortError') return reason;
+  if (
+    reason !== null &&
+    typeof reason === 'object' &&
+    (reason as { name?: unknown }).name === 'AbortError'
+  )
+    return reason;
   const err = new Error('the response body was cancelled by its reader');
   err.name = 'AbortError';
   return err;

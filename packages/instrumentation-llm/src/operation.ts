@@ -1,4 +1,12 @@
-import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  context,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { safeExecute, semconv } from '@mcpmeter/core';
 import { finishContent, inputMessages, inputText, outputMessages } from './content.js';
 import { isCancellation, llmErrorType } from './errors.js';
@@ -76,11 +84,18 @@ export class LlmOperation implements PayloadSink {
         parent,
       );
     }
-    this.context = setOperation(this.span === undefined ? parent : trace.setSpan(parent, this.span), this);
+    this.context = setOperation(
+      this.span === undefined ? parent : trace.setSpan(parent, this.span),
+      this,
+    );
     this.capture = telemetry.content !== undefined;
     if (this.capture && this.span !== undefined && init.requestBody !== undefined) {
       const policy = telemetry.content!;
-      const text = finishContent(policy, JSON.stringify(inputMessages(init.format, init.requestBody)), 'input');
+      const text = finishContent(
+        policy,
+        JSON.stringify(inputMessages(init.format, init.requestBody)),
+        'input',
+      );
       if (text !== undefined) this.span.setAttribute(semconv.ATTR_GEN_AI_INPUT_MESSAGES, text);
     }
     const estimator = telemetry.options.tokenEstimator;
@@ -150,7 +165,10 @@ export class LlmOperation implements PayloadSink {
     }
     const estimator = this.telemetry.options.tokenEstimator;
     if (estimator !== undefined) {
-      const n = safeExecute(() => estimator(text, this.responseModel ?? this.init.requestModel), 'token estimation');
+      const n = safeExecute(
+        () => estimator(text, this.responseModel ?? this.init.requestModel),
+        'token estimation',
+      );
       if (typeof n === 'number' && Number.isFinite(n) && n > 0) this.estimatedOutput += n;
     }
   }
@@ -164,10 +182,16 @@ export class LlmOperation implements PayloadSink {
     this.chunks++;
     if (this.chunks === 1) {
       this.timeToFirstChunk = (now - this.startedAt) / 1000;
-      this.telemetry.instruments.timeToFirstChunk.record(this.timeToFirstChunk, this.operationAttributes(undefined));
+      this.telemetry.instruments.timeToFirstChunk.record(
+        this.timeToFirstChunk,
+        this.operationAttributes(undefined),
+      );
       this.span?.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunk);
     } else {
-      this.telemetry.instruments.timePerChunk.record((now - this.lastChunkAt) / 1000, this.operationAttributes(undefined));
+      this.telemetry.instruments.timePerChunk.record(
+        (now - this.lastChunkAt) / 1000,
+        this.operationAttributes(undefined),
+      );
     }
     this.lastChunkAt = now;
   }
@@ -187,9 +211,19 @@ export class LlmOperation implements PayloadSink {
       this.streamErrorType;
     const captured =
       this.capture && this.captured.length > 0
-        ? finishContent(this.telemetry.content!, outputMessages(this.captured, this.finishReasons[0]), 'output')
+        ? finishContent(
+            this.telemetry.content!,
+            outputMessages(this.captured, this.finishReasons[0]),
+            'output',
+          )
         : undefined;
-    recordOutcome(this, { errorType, cancelled, status: outcome.status, error: outcome.error, captured });
+    recordOutcome(this, {
+      errorType,
+      cancelled,
+      status: outcome.status,
+      error: outcome.error,
+      captured,
+    });
   }
 }
 
@@ -202,7 +236,9 @@ function setOperation(ctx: Context, op: LlmOperation): Context {
 /** The LLM operation the current async context belongs to, if any. */
 export function activeOperation(ctx: Context = context.active()): LlmOperation | undefined {
   const v = ctx.getValue(OPERATION_KEY);
-  return v instanceof Object && (v as LlmOperation).init !== undefined ? (v as LlmOperation) : undefined;
+  return v instanceof Object && (v as LlmOperation).init !== undefined
+    ? (v as LlmOperation)
+    : undefined;
 }
 
 export { SpanStatusCode };

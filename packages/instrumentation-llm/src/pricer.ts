@@ -33,7 +33,8 @@ export class Pricer {
   private readonly catalog: PriceCatalog | undefined;
 
   constructor(options: PricerOptions = {}) {
-    this.catalog = options.catalog === false ? undefined : (options.catalog ?? genaiPricesCatalog());
+    this.catalog =
+      options.catalog === false ? undefined : (options.catalog ?? genaiPricesCatalog());
     if (options.prices !== undefined) {
       this.load(() => compileOverrides(options.prices ?? [], 'prices'), 'the "prices" option');
     }
@@ -54,12 +55,20 @@ export class Pricer {
   }
 
   /** The price of `usage`, or undefined when no override and no catalog entry matches. */
-  price(usage: TokenUsage, model: string, provider: string, catalogProvider = provider): PricedUsage | undefined {
+  price(
+    usage: TokenUsage,
+    model: string,
+    provider: string,
+    catalogProvider = provider,
+  ): PricedUsage | undefined {
     const o = findOverride(this.overrides, model, provider);
     if (o !== undefined) return { quote: priceWithOverride(o, usage), source: 'override' };
     if (this.catalog === undefined) return undefined;
     const catalog = this.catalog;
-    const quote = safeExecute(() => catalog.price(usage, model, catalogProvider), 'price catalog lookup');
+    const quote = safeExecute(
+      () => catalog.price(usage, model, catalogProvider),
+      'price catalog lookup',
+    );
     return quote === undefined ? undefined : { quote, source: 'catalog' };
   }
 }

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { calcPrice } from '@pydantic/genai-prices';
-import type { OverridePrices, PriceCatalog, PriceOverride, PriceQuote, TokenUsage } from './pricing-types.js';
+import type {
+  OverridePrices,
+  PriceCatalog,
+  PriceOverride,
+  PriceQuote,
+  TokenUsage,
+} from './pricing-types.js';
 
 /**
  * The bundled `@pydantic/genai-prices` catalog behind our {@link PriceCatalog}
@@ -48,7 +54,9 @@ export function compileOverrides(list: readonly unknown[], where: string): Compi
   return list.map((raw, i) => {
     const at = `${where}[${i}]`;
     if (raw === null || typeof raw !== 'object') {
-      throw new TypeError(`${at}: expected an object like {"model":"gpt-4.1","inputPerMTok":2,"outputPerMTok":8}`);
+      throw new TypeError(
+        `${at}: expected an object like {"model":"gpt-4.1","inputPerMTok":2,"outputPerMTok":8}`,
+      );
     }
     const o = raw as PriceOverride;
     if (typeof o.model !== 'string' || o.model.length === 0) {
@@ -96,7 +104,9 @@ function checkPrices(p: OverridePrices, at: string): void {
   for (const key of ['cacheReadPerMTok', 'cacheWritePerMTok'] as const) {
     const v = p[key];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
-      throw new TypeError(`${at}.${key}: expected a price per million tokens (a number >= 0) or no value`);
+      throw new TypeError(
+        `${at}.${key}: expected a price per million tokens (a number >= 0) or no value`,
+      );
     }
   }
 }
@@ -112,7 +122,9 @@ export function readOverridesFile(path: string, setting: string): CompiledOverri
     );
   }
   if (!Array.isArray(parsed)) {
-    throw new TypeError(`${setting}=${path}: expected a JSON array of price overrides, e.g. [{"model":"my-model","inputPerMTok":1,"outputPerMTok":2}]`);
+    throw new TypeError(
+      `${setting}=${path}: expected a JSON array of price overrides, e.g. [{"model":"my-model","inputPerMTok":1,"outputPerMTok":2}]`,
+    );
   }
   return compileOverrides(parsed, path);
 }
@@ -128,7 +140,11 @@ export function findOverride(
   for (const o of overrides) {
     if (o.provider !== undefined && o.provider !== provider) continue;
     if (o.exact === m) return o;
-    if (o.prefix !== undefined && m.startsWith(o.prefix) && (best?.prefix?.length ?? -1) < o.prefix.length) {
+    if (
+      o.prefix !== undefined &&
+      m.startsWith(o.prefix) &&
+      (best?.prefix?.length ?? -1) < o.prefix.length
+    ) {
       best = o;
     }
   }

@@ -37,21 +37,30 @@ export function recordOutcome(op: LlmOperation, outcome: Outcome): void {
   let usage = op.usage;
   let estimated = false;
   if (usage === undefined && t.options.tokenEstimator !== undefined) {
-    usage = { input: op.estimatedInput, output: op.init.operation === 'embeddings' ? undefined : op.estimatedOutput };
+    usage = {
+      input: op.estimatedInput,
+      output: op.init.operation === 'embeddings' ? undefined : op.estimatedOutput,
+    };
     estimated = true;
   }
   const spanAttrs: Attributes = {};
   if (usage !== undefined) recordTokens(op, usage, estimated, spanAttrs);
 
-  if (usage !== undefined && !estimated && (usage.input !== undefined || usage.output !== undefined)) {
+  if (
+    usage !== undefined &&
+    !estimated &&
+    (usage.input !== undefined || usage.output !== undefined)
+  ) {
     recordCost(op, usage, spanAttrs);
   }
 
   const span = op.span ?? (op.foreignSpan?.isRecording() ? op.foreignSpan : undefined);
   if (span === undefined) return;
-  if (op.responseModel !== undefined) spanAttrs[semconv.ATTR_GEN_AI_RESPONSE_MODEL] = op.responseModel;
+  if (op.responseModel !== undefined)
+    spanAttrs[semconv.ATTR_GEN_AI_RESPONSE_MODEL] = op.responseModel;
   if (op.responseId !== undefined) spanAttrs[semconv.ATTR_GEN_AI_RESPONSE_ID] = op.responseId;
-  if (op.finishReasons.length > 0) spanAttrs[semconv.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = op.finishReasons;
+  if (op.finishReasons.length > 0)
+    spanAttrs[semconv.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = op.finishReasons;
   if (op.span !== undefined) finishOwnSpan(op.span, op, outcome, spanAttrs);
   else span.setAttributes(spanAttrs);
 }
@@ -68,7 +77,12 @@ function finishOwnSpan(span: Span, op: LlmOperation, outcome: Outcome, attrs: At
   span.end();
 }
 
-function recordTokens(op: LlmOperation, usage: TokenUsage, estimated: boolean, spanAttrs: Attributes): void {
+function recordTokens(
+  op: LlmOperation,
+  usage: TokenUsage,
+  estimated: boolean,
+  spanAttrs: Attributes,
+): void {
   const t = op.telemetry;
   const i = op.init;
   const estimatedLabel = estimated ? 'true' : undefined;
@@ -94,11 +108,13 @@ function recordTokens(op: LlmOperation, usage: TokenUsage, estimated: boolean, s
   record(usage.reasoning, TOKEN_TYPE_REASONING, true);
   if (usage.input !== undefined) spanAttrs[semconv.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.input;
   if (usage.output !== undefined) spanAttrs[semconv.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.output;
-  if (usage.cacheRead !== undefined) spanAttrs[semconv.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheRead;
+  if (usage.cacheRead !== undefined)
+    spanAttrs[semconv.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheRead;
   if (usage.cacheCreation !== undefined) {
     spanAttrs[semconv.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheCreation;
   }
-  if (usage.reasoning !== undefined) spanAttrs[semconv.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
+  if (usage.reasoning !== undefined)
+    spanAttrs[semconv.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
   if (estimated) spanAttrs[ATTR_MCPMETER_TOKENS_ESTIMATED] = true;
 }
 
@@ -107,7 +123,8 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
   const i = op.init;
   const model = op.responseModel ?? i.requestModel;
   const modelLabel = t.modelLabel(i.requestModel);
-  const priced = model === undefined ? undefined : t.pricer.price(usage, model, i.provider, i.catalogProvider);
+  const priced =
+    model === undefined ? undefined : t.pricer.price(usage, model, i.provider, i.catalogProvider);
   if (priced === undefined) {
     t.instruments.unpriced.add(1, t.unpricedAttrs.get(i.provider, modelLabel));
     const key = `${i.provider}\u0000${model ?? ''}`;
@@ -121,9 +138,15 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
     return;
   }
   const { quote, source } = priced;
-  t.instruments.cost.add(quote.inputUsd, t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_INPUT, source));
+  t.instruments.cost.add(
+    quote.inputUsd,
+    t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_INPUT, source),
+  );
   if (usage.output !== undefined) {
-    t.instruments.cost.add(quote.outputUsd, t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_OUTPUT, source));
+    t.instruments.cost.add(
+      quote.outputUsd,
+      t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_OUTPUT, source),
+    );
   }
   spanAttrs[ATTR_MCPMETER_COST_USD] = quote.totalUsd;
   spanAttrs[ATTR_MCPMETER_PRICE_SOURCE] = source;

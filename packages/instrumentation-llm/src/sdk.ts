@@ -66,7 +66,10 @@ export function wrapCreate(telemetry: LlmTelemetry, original: AnyFn, call: SdkCa
   return function mcpmeterCreate(this: unknown, ...args: unknown[]): unknown {
     // Nested: `responses.parse` → `create`, or an instance patch over a prototype patch.
     if (activeOperation() !== undefined || !contextPropagates()) return original.apply(this, args);
-    const op = safeExecute(() => startOperation(telemetry, this, args, call), 'starting an LLM span');
+    const op = safeExecute(
+      () => startOperation(telemetry, this, args, call),
+      'starting an LLM span',
+    );
     if (op === undefined) return original.apply(this, args);
     let result: unknown;
     try {
@@ -80,7 +83,12 @@ export function wrapCreate(telemetry: LlmTelemetry, original: AnyFn, call: SdkCa
   };
 }
 
-function startOperation(telemetry: LlmTelemetry, resource: unknown, args: unknown[], call: SdkCall): LlmOperation {
+function startOperation(
+  telemetry: LlmTelemetry,
+  resource: unknown,
+  args: unknown[],
+  call: SdkCall,
+): LlmOperation {
   const client = (resource as { _client?: StainlessClient })._client;
   if (client !== undefined) wrapClientFetch(client);
   const baseURL = typeof client?.baseURL === 'string' ? client.baseURL : undefined;
@@ -92,7 +100,10 @@ function startOperation(telemetry: LlmTelemetry, resource: unknown, args: unknow
     body?.stream === true &&
     (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === undefined
   ) {
-    body = { ...body, stream_options: { ...(body.stream_options as object | undefined), include_usage: true } };
+    body = {
+      ...body,
+      stream_options: { ...(body.stream_options as object | undefined), include_usage: true },
+    };
     args[0] = body;
   }
   const provider = endpoint?.providerName ?? call.provider;
@@ -104,7 +115,11 @@ function startOperation(telemetry: LlmTelemetry, resource: unknown, args: unknow
     requestModel: typeof body?.model === 'string' ? body.model : undefined,
     requestAttributes: requestAttributes(body),
     requestBody: body,
-    ownSpan: !(call.deferToClientSpan === true && client?._tracer !== undefined && client._tracer !== null),
+    ownSpan: !(
+      call.deferToClientSpan === true &&
+      client?._tracer !== undefined &&
+      client._tracer !== null
+    ),
     ...serverOf(baseURL),
   };
   return new LlmOperation(telemetry, init);
@@ -115,10 +130,12 @@ function requestAttributes(body: Record<string, unknown> | undefined): Attribute
   if (body === undefined) return attrs;
   const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;
   if (typeof maxTokens === 'number') attrs[ATTR_GEN_AI_REQUEST_MAX_TOKENS] = maxTokens;
-  if (typeof body.temperature === 'number') attrs[ATTR_GEN_AI_REQUEST_TEMPERATURE] = body.temperature;
+  if (typeof body.temperature === 'number')
+    attrs[ATTR_GEN_AI_REQUEST_TEMPERATURE] = body.temperature;
   if (typeof body.top_p === 'number') attrs[ATTR_GEN_AI_REQUEST_TOP_P] = body.top_p;
   if (body.stream === true) attrs[ATTR_GEN_AI_REQUEST_STREAM] = true;
-  if (typeof body.encoding_format === 'string') attrs[ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [body.encoding_format];
+  if (typeof body.encoding_format === 'string')
+    attrs[ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [body.encoding_format];
   return attrs;
 }
 
@@ -153,7 +170,9 @@ function statusOf(err: unknown): number | undefined {
 
 /** Wraps `client.fetch` once, so every attempt of an instrumented call is seen. */
 export function wrapClientFetch(client: StainlessClient): void {
-  const original = client.fetch as ((url: unknown, init?: unknown) => Promise<Response>) & { [WRAPPED_FETCH]?: true };
+  const original = client.fetch as ((url: unknown, init?: unknown) => Promise<Response>) & {
+    [WRAPPED_FETCH]?: true;
+  };
   if (typeof original !== 'function' || original[WRAPPED_FETCH] === true) return;
   const wrapped = function mcpmeterFetch(url: unknown, init?: unknown): Promise<Response> {
     const op = activeOperation();
@@ -186,7 +205,8 @@ export function attempt(op: LlmOperation, send: () => Promise<Response>): Promis
     },
     (err: unknown) => {
       const type = llmErrorType(err);
-      if (type !== undefined) op.span?.addEvent(EVENT_ATTEMPT_FAILED, { [semconv.ATTR_ERROR_TYPE]: type });
+      if (type !== undefined)
+        op.span?.addEvent(EVENT_ATTEMPT_FAILED, { [semconv.ATTR_ERROR_TYPE]: type });
       throw err;
     },
   );

@@ -40,7 +40,12 @@ export const ANTHROPIC_TARGETS: readonly Target[] = [
   {
     classPath: ['Messages'],
     instancePath: ['messages'],
-    call: { format: 'anthropic.messages', operation: 'chat', provider: PROVIDER_ANTHROPIC, deferToClientSpan: true },
+    call: {
+      format: 'anthropic.messages',
+      operation: 'chat',
+      provider: PROVIDER_ANTHROPIC,
+      deferToClientSpan: true,
+    },
   },
 ];
 
@@ -54,11 +59,16 @@ export function walk(root: unknown, path: readonly string[]): unknown {
 }
 
 /** The prototype of a target's resource class, from the client class. */
-export function targetPrototype(clientClass: unknown, target: Target): Record<string, unknown> | undefined {
+export function targetPrototype(
+  clientClass: unknown,
+  target: Target,
+): Record<string, unknown> | undefined {
   const cls = walk(clientClass, target.classPath);
   if (typeof cls !== 'function') return undefined;
   const proto = (cls as { prototype?: unknown }).prototype;
-  return proto !== null && typeof proto === 'object' && typeof (proto as { create?: unknown }).create === 'function'
+  return proto !== null &&
+    typeof proto === 'object' &&
+    typeof (proto as { create?: unknown }).create === 'function'
     ? (proto as Record<string, unknown>)
     : undefined;
 }

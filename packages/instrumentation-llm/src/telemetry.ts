@@ -59,16 +59,22 @@ function createInstruments(meter: Meter): Instruments {
       unit: '{token}',
       advice: { explicitBucketBoundaries: [...GEN_AI_TOKEN_BUCKETS] },
     }),
-    timeToFirstChunk: meter.createHistogram(semconv.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, {
-      description: 'Time to receive the first chunk of a streamed response.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [...GEN_AI_DURATION_BUCKETS] },
-    }),
-    timePerChunk: meter.createHistogram(semconv.METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, {
-      description: 'Time between consecutive chunks of a streamed response, after the first.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [...GEN_AI_CHUNK_BUCKETS] },
-    }),
+    timeToFirstChunk: meter.createHistogram(
+      semconv.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+      {
+        description: 'Time to receive the first chunk of a streamed response.',
+        unit: 's',
+        advice: { explicitBucketBoundaries: [...GEN_AI_DURATION_BUCKETS] },
+      },
+    ),
+    timePerChunk: meter.createHistogram(
+      semconv.METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+      {
+        description: 'Time between consecutive chunks of a streamed response, after the first.',
+        unit: 's',
+        advice: { explicitBucketBoundaries: [...GEN_AI_CHUNK_BUCKETS] },
+      },
+    ),
     active: meter.createUpDownCounter(METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS, {
       description: 'GenAI requests in flight (not in semconv).',
       unit: '{request}',
@@ -129,7 +135,10 @@ export class LlmTelemetry {
     ATTR_GEN_AI_TOKEN_TYPE,
     ATTR_MCPMETER_PRICE_SOURCE,
   ]);
-  readonly unpricedAttrs = new AttributeSetCache([ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL]);
+  readonly unpricedAttrs = new AttributeSetCache([
+    ATTR_GEN_AI_PROVIDER_NAME,
+    ATTR_GEN_AI_REQUEST_MODEL,
+  ]);
 
   private meterSource: (() => Meter) | undefined;
   private lastMeter: Meter | undefined;
@@ -142,7 +151,8 @@ export class LlmTelemetry {
    */
   constructor(
     options: LlmTelemetryOptions,
-    private readonly tracerSource: () => Tracer = () => trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+    private readonly tracerSource: () => Tracer = () =>
+      trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
     meter?: Meter,
   ) {
     this.options = options;
@@ -151,7 +161,9 @@ export class LlmTelemetry {
     this.content = contentPolicy(options.captureContent);
     this.modelsFixed = options.models !== undefined;
     this.models = new BoundedValues(options.models ?? [], {
-      maxValues: this.modelsFixed ? Math.max(1, options.models?.length ?? 1) : (options.maxModels ?? 50),
+      maxValues: this.modelsFixed
+        ? Math.max(1, options.models?.length ?? 1)
+        : (options.maxModels ?? 50),
     });
     if (meter !== undefined) this.setMeter(meter);
     else this.meterSource = () => metrics.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
@@ -196,7 +208,10 @@ export class LlmTelemetry {
     let best: LlmEndpoint | undefined;
     for (const e of this.endpoints) {
       const base = e.baseURL.replace(/\/+$/, '');
-      if ((url === base || url.startsWith(base + '/')) && (best === undefined || best.baseURL.length < e.baseURL.length)) {
+      if (
+        (url === base || url.startsWith(base + '/')) &&
+        (best === undefined || best.baseURL.length < e.baseURL.length)
+      ) {
         best = e;
       }
     }

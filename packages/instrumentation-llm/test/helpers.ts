@@ -1,4 +1,10 @@
-import { findMetric, setupTelemetry, sumOf, countOf, type TestTelemetry } from '../../../test-utils/otel.js';
+import {
+  findMetric,
+  setupTelemetry,
+  sumOf,
+  countOf,
+  type TestTelemetry,
+} from '../../../test-utils/otel.js';
 import { startFakeUpstream, type FakeUpstream } from '../../../test-utils/llm-upstream.js';
 import type { MetricData } from '@opentelemetry/sdk-metrics';
 
@@ -32,7 +38,11 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Sum of token histogram values of one token type. */
-export function tokens(all: MetricData[], type: string, filter: Record<string, string> = {}): number {
+export function tokens(
+  all: MetricData[],
+  type: string,
+  filter: Record<string, string> = {},
+): number {
   return sumOf(findMetric(all, TOKENS), { 'gen_ai.token.type': type, ...filter });
 }
 
@@ -40,7 +50,11 @@ export function costUsd(all: MetricData[], filter: Record<string, string> = {}):
   return sumOf(findMetric(all, COST), filter);
 }
 
-export function count(all: MetricData[], name: string, filter: Record<string, string> = {}): number {
+export function count(
+  all: MetricData[],
+  name: string,
+  filter: Record<string, string> = {},
+): number {
   return countOf(findMetric(all, name), filter);
 }
 

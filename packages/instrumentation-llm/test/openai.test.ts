@@ -2,15 +2,35 @@ import OpenAI from 'openai';
 import { calcPrice, extractUsage, findProvider } from '@pydantic/genai-prices';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentOpenAI } from '../src/index.js';
-import { DEFAULT_USAGE, fakeHeaders, openaiChatUsage, openaiResponsesUsage } from '../../../test-utils/llm-upstream.js';
-import { ACTIVE, COST, DURATION, TPOC, TTFC, count, costUsd, findMetric, startHarness, sumOf, tokens, type Harness } from './helpers.js';
+import {
+  DEFAULT_USAGE,
+  fakeHeaders,
+  openaiChatUsage,
+  openaiResponsesUsage,
+} from '../../../test-utils/llm-upstream.js';
+import {
+  ACTIVE,
+  COST,
+  DURATION,
+  TPOC,
+  TTFC,
+  count,
+  costUsd,
+  findMetric,
+  startHarness,
+  sumOf,
+  tokens,
+  type Harness,
+} from './helpers.js';
 
 let h: Harness;
 let client: OpenAI;
 
 beforeEach(async () => {
   h = await startHarness();
-  client = instrumentOpenAI(new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'sk-test-secret', maxRetries: 0 }));
+  client = instrumentOpenAI(
+    new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'sk-test-secret', maxRetries: 0 }),
+  );
 });
 afterEach(() => h.close());
 
@@ -23,7 +43,10 @@ function catalogPrice(flavor: string, model: string, usage: Record<string, unkno
 
 describe('openai chat completions', () => {
   it('records tokens, cost and a span for a JSON response', async () => {
-    const res = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] });
+    const res = await client.chat.completions.create({
+      model: 'gpt-4.1',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(res.choices[0]?.message.content).toContain('Hello');
     const all = await h.metrics();
     expect(tokens(all, 'input')).toBe(DEFAULT_USAGE.input);
@@ -34,8 +57,12 @@ describe('openai chat completions', () => {
     const expected = catalogPrice('chat', 'gpt-4.1', openaiChatUsage(DEFAULT_USAGE));
     expect(expected).toBeGreaterThan(0);
     expect(Math.abs(costUsd(all) - expected)).toBeLessThan(1e-9);
-    expect(costUsd(all, { 'mcpmeter.price.source': 'catalog', 'gen_ai.token.type': 'input' })).toBeGreaterThan(0);
-    expect(count(all, DURATION, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' })).toBe(1);
+    expect(
+      costUsd(all, { 'mcpmeter.price.source': 'catalog', 'gen_ai.token.type': 'input' }),
+    ).toBeGreaterThan(0);
+    expect(
+      count(all, DURATION, { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' }),
+    ).toBe(1);
     expect(count(all, TTFC)).toBe(0);
     expect(sumOf(findMetric(all, ACTIVE))).toBe(0);
     const [span] = h.otel.finishedSpans();
@@ -59,7 +86,12 @@ describe('openai chat completions', () => {
   it('records usage from the final chunk of a stream, TTFT and per-chunk times', async () => {
     const usage = { input: 2000, output: 500, cacheRead: 1024, reasoning: 100 };
     const stream = await client.chat.completions.create(
-      { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } },
+      {
+        model: 'gpt-4.1-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      },
       { headers: fakeHeaders({ usage, chunks: 5 }) },
     );
     let text = '';
@@ -82,7 +114,11 @@ describe('openai chat completions', () => {
   });
 
   it('leaves a stream without usage alone by default and records no tokens', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4.1',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     for await (const _ of stream) void _;
     expect(h.upstream.requests.at(-1)?.body.stream_options).toBeUndefined();
     const all = await h.metrics();
@@ -100,7 +136,9 @@ describe('openai chat completions', () => {
     expect(data.usage?.prompt_tokens).toBe(DEFAULT_USAGE.input);
     expect(response.status).toBe(200);
     expect(request_id).toBe('req_fake');
-    const raw = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] }).asResponse();
+    const raw = await client.chat.completions
+      .create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] })
+      .asResponse();
     const json = (await raw.json()) as { usage: { prompt_tokens: number } };
     expect(json.usage.prompt_tokens).toBe(DEFAULT_USAGE.input);
     const all = await h.metrics();
@@ -112,9 +150,15 @@ describe('openai chat completions', () => {
 describe('openai responses and embeddings', () => {
   it('records a responses call, JSON and streamed', async () => {
     const usage = { input: 300, output: 40, cacheRead: 100, reasoning: 8 };
-    const r = await client.responses.create({ model: 'gpt-4.1', input: 'hi' }, { headers: fakeHeaders({ usage }) });
+    const r = await client.responses.create(
+      { model: 'gpt-4.1', input: 'hi' },
+      { headers: fakeHeaders({ usage }) },
+    );
     expect(r.output_text).toContain('Hello');
-    const s = await client.responses.create({ model: 'gpt-4.1', input: 'hi', stream: true }, { headers: fakeHeaders({ usage }) });
+    const s = await client.responses.create(
+      { model: 'gpt-4.1', input: 'hi', stream: true },
+      { headers: fakeHeaders({ usage }) },
+    );
     for await (const _ of s) void _;
     const all = await h.metrics();
     expect(tokens(all, 'input')).toBe(600);
@@ -127,7 +171,10 @@ describe('openai responses and embeddings', () => {
   });
 
   it('records embeddings input tokens', async () => {
-    const e = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] }, { headers: fakeHeaders({ usage: { input: 17 } }) });
+    const e = await client.embeddings.create(
+      { model: 'text-embedding-3-small', input: ['a', 'b'] },
+      { headers: fakeHeaders({ usage: { input: 17 } }) },
+    );
     expect(e.data).toHaveLength(2);
     const all = await h.metrics();
     expect(tokens(all, 'input', { 'gen_ai.operation.name': 'embeddings' })).toBe(17);

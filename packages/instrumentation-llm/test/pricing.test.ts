@@ -9,7 +9,16 @@ import { instrumentOpenAI, type PriceOverride } from '../src/index.js';
 import { Pricer } from '../src/pricer.js';
 import { toCatalogUsage } from '../src/pricing.js';
 import { fakeHeaders } from '../../../test-utils/llm-upstream.js';
-import { COST, UNPRICED, count, costUsd, findMetric, startHarness, tokens, type Harness } from './helpers.js';
+import {
+  COST,
+  UNPRICED,
+  count,
+  costUsd,
+  findMetric,
+  startHarness,
+  tokens,
+  type Harness,
+} from './helpers.js';
 
 let h: Harness;
 let dir: string;
@@ -23,19 +32,30 @@ afterEach(async () => {
 });
 
 const ask = (client: OpenAI, model: string, usage = { input: 1000, output: 100, cacheRead: 400 }) =>
-  client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }, { headers: fakeHeaders({ usage }) });
+  client.chat.completions.create(
+    { model, messages: [{ role: 'user', content: 'hi' }] },
+    { headers: fakeHeaders({ usage }) },
+  );
 
 function captureDiag(): string[] {
   const lines: string[] = [];
   const log = (m: string) => lines.push(m);
-  diag.setLogger({ error: log, warn: log, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  diag.setLogger(
+    { error: log, warn: log, info: () => {}, debug: () => {}, verbose: () => {} },
+    DiagLogLevel.WARN,
+  );
   return lines;
 }
 
 describe('price overrides', () => {
   it('win over the catalog, price cached tokens at the cache rate, and say so in the label', async () => {
-    const prices: PriceOverride[] = [{ model: 'gpt-4.1', inputPerMTok: 1, outputPerMTok: 4, cacheReadPerMTok: 0.25 }];
-    const client = instrumentOpenAI(new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }), { prices });
+    const prices: PriceOverride[] = [
+      { model: 'gpt-4.1', inputPerMTok: 1, outputPerMTok: 4, cacheReadPerMTok: 0.25 },
+    ];
+    const client = instrumentOpenAI(
+      new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }),
+      { prices },
+    );
     await ask(client, 'gpt-4.1');
     const all = await h.metrics();
     // 600 uncached * 1 + 400 cached * 0.25 + 100 output * 4, per million
@@ -43,7 +63,11 @@ describe('price overrides', () => {
     expect(Math.abs(costUsd(all) - expected)).toBeLessThan(1e-12);
     expect(costUsd(all, { 'mcpmeter.price.source': 'override' })).toBeCloseTo(expected, 12);
     expect(costUsd(all, { 'mcpmeter.price.source': 'catalog' })).toBe(0);
-    const catalog = calcPrice(toCatalogUsage({ input: 1000, output: 100, cacheRead: 400 }), 'gpt-4.1', { providerId: 'openai' })!;
+    const catalog = calcPrice(
+      toCatalogUsage({ input: 1000, output: 100, cacheRead: 400 }),
+      'gpt-4.1',
+      { providerId: 'openai' },
+    )!;
     expect(catalog.total_price).not.toBeCloseTo(expected, 9);
   });
 
@@ -65,7 +89,9 @@ describe('price overrides', () => {
     );
     process.env.MCPMETER_PRICES_FILE = file;
     try {
-      const client = instrumentOpenAI(new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }));
+      const client = instrumentOpenAI(
+        new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }),
+      );
       await ask(client, 'in-house-7b', { input: 1000, output: 100, cacheRead: 0 });
       await ask(client, 'in-house-7b', { input: 6000, output: 100, cacheRead: 0 });
     } finally {
@@ -86,7 +112,9 @@ describe('price overrides', () => {
     expect(lines.join('\n')).toMatch(/inputPerMTok/);
     expect(lines.join('\n')).toContain(file);
     expect(pricer.price({ input: 10, output: 10 }, 'gpt-4.1', 'openai')?.source).toBe('catalog');
-    const eur = new Pricer({ prices: [{ model: 'm', inputPerMTok: 1, outputPerMTok: 1, currency: 'EUR' }] });
+    const eur = new Pricer({
+      prices: [{ model: 'm', inputPerMTok: 1, outputPerMTok: 1, currency: 'EUR' }],
+    });
     expect(lines.join('\n')).toMatch(/usdPerUnit/);
     expect(eur.price({ input: 1 }, 'm', 'openai')).toBeUndefined();
     diag.disable();
@@ -96,7 +124,9 @@ describe('price overrides', () => {
 describe('unknown models', () => {
   it('record tokens, no cost, count as unpriced and warn once', async () => {
     const lines = captureDiag();
-    const client = instrumentOpenAI(new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }));
+    const client = instrumentOpenAI(
+      new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }),
+    );
     await ask(client, 'no-such-model-xyz');
     await ask(client, 'no-such-model-xyz');
     const all = await h.metrics();
@@ -109,7 +139,10 @@ describe('unknown models', () => {
   });
 
   it('prices only overrides when the catalog is turned off', async () => {
-    const client = instrumentOpenAI(new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }), { catalog: false });
+    const client = instrumentOpenAI(
+      new OpenAI({ baseURL: h.upstream.baseURL, apiKey: 'k', maxRetries: 0 }),
+      { catalog: false },
+    );
     await ask(client, 'gpt-4.1');
     const all = await h.metrics();
     expect(findMetric(all, COST)).toBeUndefined();

@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_USAGE, startFakeUpstream, type FakeUpstream } from '../../../test-utils/llm-upstream.js';
+import {
+  DEFAULT_USAGE,
+  startFakeUpstream,
+  type FakeUpstream,
+} from '../../../test-utils/llm-upstream.js';
 
 /*
  * The built package (dist) patching the real SDKs in a child process, as an
@@ -26,14 +30,22 @@ describe('LlmInstrumentation (zero-code, built package)', () => {
   });
 
   it('patches openai and @anthropic-ai/sdk loaded with require()', async () => {
-    const { stdout } = await run(process.execPath, [fixture('zero-code.cjs'), upstream.baseURL, upstream.url]);
+    const { stdout } = await run(process.execPath, [
+      fixture('zero-code.cjs'),
+      upstream.baseURL,
+      upstream.url,
+    ]);
     const out = JSON.parse(stdout) as { spans: string[]; input: number };
     expect(out.spans).toEqual(['chat gpt-4.1', 'chat gpt-4.1', 'chat claude-sonnet-4-6']);
     expect(out.input).toBe(3 * DEFAULT_USAGE.input);
   });
 
   it('patches openai and @anthropic-ai/sdk loaded with import (import-in-the-middle), deferring to Anthropic spans', async () => {
-    const { stdout } = await run(process.execPath, [fixture('zero-code.mjs'), upstream.baseURL, upstream.url]);
+    const { stdout } = await run(process.execPath, [
+      fixture('zero-code.mjs'),
+      upstream.baseURL,
+      upstream.url,
+    ]);
     const out = JSON.parse(stdout) as { spans: string[]; input: number };
     expect(out.spans).toEqual([
       '@mcpmeter/instrumentation-llm:chat gpt-4.1',
