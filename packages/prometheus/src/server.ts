@@ -16,6 +16,8 @@ export interface MetricsServerOptions {
   path?: string;
   /** Require a bearer token or basic-auth credentials. @default undefined (open) */
   auth?: MetricsAuth;
+  /** Let the process exit while the server is listening (telemetry should not keep an app alive). @default false */
+  unref?: boolean;
 }
 
 export interface MetricsServer {
@@ -113,6 +115,7 @@ export async function startMetricsServer(
       reject(listenError(err as NodeJS.ErrnoException, host, port));
     }
   });
+  if (options.unref === true) server.unref();
   server.on('error', (err) =>
     diag.error(`mcpmeter: the metrics server reported an error: ${describeError(err)}`),
   );
