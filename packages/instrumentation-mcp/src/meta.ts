@@ -43,8 +43,7 @@ export interface ServerParent {
  * is linked when both exist. Without `_meta` context the ambient context is
  * the parent, as for any other instrumentation.
  */
-export function serverParent(params: unknown): ServerParent {
-  const active = context.active();
+export function serverParent(params: unknown, active: Context = context.active()): ServerParent {
   const meta = metaOf(params);
   if (meta === undefined || (meta.traceparent === undefined && meta.baggage === undefined)) {
     return { parent: active, links: undefined };

@@ -24,3 +24,15 @@ export function withActiveCall(ctx: Context, call: ActiveCall): Context {
 export function activeCallOf(ctx: Context): ActiveCall | undefined {
   return ctx.getValue(ACTIVE_CALL) as ActiveCall | undefined;
 }
+
+const TOOL_METRICS_IN_USE = Symbol.for('mcpmeter.instrumentation-mcp.tool-metrics-in-use');
+type GlobalWithFlag = typeof globalThis & { [TOOL_METRICS_IN_USE]?: boolean };
+
+/** Marks that some code created tool-scoped instruments (they read the call from the context). */
+export function markToolMetricsInUse(): void {
+  (globalThis as GlobalWithFlag)[TOOL_METRICS_IN_USE] = true;
+}
+
+export function toolMetricsInUse(): boolean {
+  return (globalThis as GlobalWithFlag)[TOOL_METRICS_IN_USE] === true;
+}

@@ -7,7 +7,7 @@ import {
   type MetricOptions,
 } from '@opentelemetry/api';
 import { safeExecute, semconv } from '@mcpmeter/core';
-import { activeCallOf } from './tool-context.js';
+import { activeCallOf, markToolMetricsInUse } from './tool-context.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 /** A counter whose data points carry the current tool's `gen_ai.tool.name`. */
@@ -85,6 +85,7 @@ function attributesFor(extra: Attributes | undefined): Attributes | undefined {
  * });
  */
 export function toolMetrics(options: ToolMetricsOptions = {}): ToolMetrics {
+  markToolMetricsInUse();
   const meterName = options.meterName ?? PACKAGE_NAME;
   const make = (kind: Kind, name: string, opts?: MetricOptions) => {
     let provider: MeterProvider | undefined;

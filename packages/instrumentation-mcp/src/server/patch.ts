@@ -88,7 +88,9 @@ export function instrumentProtocol(
       return onrequest.call(this, request, extra);
     }
     try {
-      return context.with(ctx, onrequest, this, request, extra);
+      return ctx === undefined
+        ? onrequest.call(this, request, extra)
+        : context.with(ctx, onrequest, this, request, extra);
     } finally {
       settleUnanswered(this, state, (request as JsonRpcRequestLike | undefined)?.id);
     }

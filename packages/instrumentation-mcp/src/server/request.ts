@@ -1,10 +1,17 @@
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  context,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
 import { captureValue } from '../content.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
 import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
 import { serverParent } from '../meta.js';
-import { withActiveCall, type ActiveCall } from '../tool-context.js';
+import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
 import type { TelemetrySource } from './source.js';
 
 /** The parts of an MCP `McpServer` this package reads (both SDK generations). */
@@ -56,8 +63,17 @@ export class ServerState {
     this.tools = new BoundedValues(source.toolNames);
   }
 
-  /** Starts the record for `request`; returns the context the handler runs in. */
-  begin(protocol: { _transport?: unknown }, request: JsonRpcRequest, extra: unknown): Context {
+  /**
+   * Starts the record for `request`. Returns the context the handler must run
+   * in, or undefined when running it in the current context loses nothing (no
+   * recording span, no remote parent, no tool-scoped metrics): entering a
+   * context costs an AsyncLocalStorage switch on every call.
+   */
+  begin(
+    protocol: { _transport?: unknown },
+    request: JsonRpcRequest,
+    extra: unknown,
+  ): Context | undefined {
     const source = this.source;
     const instruments = source.instruments;
     const rawMethod = request.method;
@@ -87,7 +103,8 @@ export class ServerState {
     const version = this.protocolVersion ?? this.versionFromRequest(protocol, extra);
     const target = tool ?? prompt;
     const name = target === undefined || target === OTHER ? method : `${method} ${target}`;
-    const { parent, links } = serverParent(params);
+    const active = context.active();
+    const { parent, links } = serverParent(params, active);
     const span = source.tracer.startSpan(
       name,
       {
@@ -127,6 +144,9 @@ export class ServerState {
     if (previous !== undefined) this.end(previous, OTHER, undefined);
     this.pending.set(request.id, record);
     instruments.requestStarted(method);
+    if (!span.isRecording() && links === undefined && parent === active && !toolMetricsInUse()) {
+      return undefined;
+    }
     return withActiveCall(trace.setSpan(parent, span), record);
   }
 
