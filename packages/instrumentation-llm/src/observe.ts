@@ -1,6 +1,6 @@
 import { safeExecute } from '@mcpmeter/core';
 import { ERROR_STREAM_INCOMPLETE } from './errors.js';
-import { readJsonBody, readStreamEvent, type StreamState } from './formats.js';
+import { readJsonBody, readStreamEvent, type StreamState, type WireFormat } from './formats.js';
 import type { LlmOperation } from './operation.js';
 import { SseParser } from './sse.js';
 
@@ -29,6 +29,7 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
   let jsonBytes = 0;
   if (isSse) {
     const state: StreamState = {};
+    const needsText = op.needsText;
     parser = new SseParser((data) => {
       if (op.ended) return;
       if (data === '[DONE]') {
@@ -36,6 +37,7 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
         return;
       }
       op.onChunk();
+      if (!needsText && op.chunks > 1 && !mayMatter(format, data)) return;
       let value: unknown;
       try {
         value = JSON.parse(data);
@@ -113,6 +115,26 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
     Object.defineProperty(wrapped, key, { value: response[key], configurable: true });
   }
   return wrapped;
+}
+
+/*
+ * Most events of a long stream are content deltas that carry nothing we record
+ * (unless content capture or token estimation wants their text). A substring
+ * test is far cheaper than JSON.parse, so only events that may carry usage,
+ * a model, a finish reason or an error are parsed. A false positive only costs
+ * a parse; a delta never carries usage in any of these APIs.
+ */
+function mayMatter(format: WireFormat, data: string): boolean {
+  switch (format) {
+    case 'openai.chat':
+    case 'openai.embeddings':
+      // Deltas say `"finish_reason":null`; with include_usage they also say `"usage":null`.
+      return data.includes('"usage":{') || !data.includes('"finish_reason":null');
+    case 'openai.responses':
+      return !data.includes('.delta"');
+    case 'anthropic.messages':
+      return !data.includes('"content_block_delta"');
+  }
 }
 
 function cancellationOf(reason: unknown): unknown {

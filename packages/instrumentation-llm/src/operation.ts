@@ -5,6 +5,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Histogram,
   type Span,
 } from '@opentelemetry/api';
 import { safeExecute, semconv } from '@mcpmeter/core';
@@ -67,6 +68,7 @@ export class LlmOperation implements PayloadSink {
   estimatedInput: number | undefined;
   estimatedOutput = 0;
   private lastChunkAt = 0;
+  private readonly timePerChunk: Histogram;
   private captured = '';
   private readonly capture: boolean;
 
@@ -106,6 +108,7 @@ export class LlmOperation implements PayloadSink {
       );
     }
     const t = telemetry.instruments;
+    this.timePerChunk = t.timePerChunk;
     t.active.add(1, this.activeAttributes());
   }
 
@@ -130,6 +133,23 @@ export class LlmOperation implements PayloadSink {
       t.modelLabel(this.init.requestModel),
       t.serverLabel(this.init.serverAddress),
     );
+  }
+
+  /** True when payload text is wanted (content capture or token estimation), so every event is read. */
+  get needsText(): boolean {
+    return this.capture || this.telemetry.options.tokenEstimator !== undefined;
+  }
+
+  /** Chunk-histogram attributes, cached per response model (they are recorded once per chunk). */
+  private chunkAttrs: Attributes | undefined;
+  private chunkAttrsModel: string | undefined;
+
+  private chunkAttributes(): Attributes {
+    if (this.chunkAttrs === undefined || this.chunkAttrsModel !== this.responseModel) {
+      this.chunkAttrsModel = this.responseModel;
+      this.chunkAttrs = this.operationAttributes(undefined);
+    }
+    return this.chunkAttrs;
   }
 
   /** Attributes of the duration/chunk histograms, with the response model known so far. */
