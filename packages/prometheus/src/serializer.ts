@@ -344,10 +344,10 @@ function runAll(s: Serialization): string {
 
 /** Prometheus text format 0.0.4, spec names. */
 export function serializeText(rm: ResourceMetrics, options: SerializerOptions = {}): string {
-  return runAll(new SpecSerialization(rm, false, new SpecSerializerState(options)));
+  return runAll(new SpecSerialization(rm, false, new SpecSerializerState(options), true));
 }
 
 /** OpenMetrics 1.0 text, spec names, exemplars from `options.exemplars`, ending in `# EOF`. */
 export function serializeOpenMetrics(rm: ResourceMetrics, options: SerializerOptions = {}): string {
-  return runAll(new SpecSerialization(rm, true, new SpecSerializerState(options)));
+  return runAll(new SpecSerialization(rm, true, new SpecSerializerState(options), true));
 }
