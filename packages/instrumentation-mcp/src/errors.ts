@@ -1,4 +1,4 @@
-import { semconv } from '@mcpmeter/core';
+import { errorClassName, semconv } from '@mcpmeter/core';
 
 /*
  * `error.type` values beyond the semantic conventions' own (`tool_error`, a
@@ -48,4 +48,28 @@ export function jsonRpcErrorMessage(error: unknown): string | undefined {
       ? (error as { message?: unknown }).message
       : undefined;
   return typeof message === 'string' ? message.slice(0, 512) : undefined;
+}
+
+/** A client-side timeout: the SDK gave up waiting (1.x `McpError` -32001, 2.x `SdkError` REQUEST_TIMEOUT). */
+export const ERROR_TYPE_TIMEOUT = 'timeout';
+
+/**
+ * The `error.type` of a request the client sent that rejected with `err`.
+ * `aborted`: the caller's own AbortSignal fired (a cancellation, not a failure).
+ * Timeouts and a closed connection get one name across both SDK generations;
+ * any other JSON-RPC error is its integer code; anything else its class name.
+ */
+export function clientErrorType(err: unknown, aborted: boolean): string {
+  if (aborted) return ERROR_TYPE_CANCELLED;
+  const code =
+    err !== null && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  if (code === -32001 || code === 'REQUEST_TIMEOUT') return ERROR_TYPE_TIMEOUT;
+  if (code === 'CONNECTION_CLOSED') return ERROR_TYPE_CONNECTION_CLOSED;
+  if (typeof code === 'number' && Number.isSafeInteger(code)) return String(code);
+  return errorClassName(err);
+}
+
+/** Whether an `error.type` marks a client span as failed (a caller's cancellation does not). */
+export function isClientFailure(errorType: string): boolean {
+  return errorType !== ERROR_TYPE_CANCELLED;
 }

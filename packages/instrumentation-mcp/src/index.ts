@@ -1,5 +1,6 @@
 // Every export here is public API of @mcpmeter/instrumentation-mcp.
 export { McpInstrumentation } from './instrumentation.js';
+export { instrumentMcpClient } from './client/instrument-client.js';
 export { instrumentMcpServer } from './server/instrument-server.js';
 export {
   toolMetrics,
@@ -11,10 +12,16 @@ export {
   type ToolUpDownCounter,
 } from './tool-metrics.js';
 export { ENV_CAPTURE_CONTENT } from './content.js';
-export { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from './errors.js';
+export {
+  ERROR_TYPE_CANCELLED,
+  ERROR_TYPE_CONNECTION_CLOSED,
+  ERROR_TYPE_TIMEOUT,
+} from './errors.js';
 export type {
   ContentKind,
   ContentRedactor,
+  McpClientInstrumentationConfig,
+  McpClientTelemetryOptions,
   McpInstrumentationConfig,
   McpServerInstrumentationConfig,
   McpServerTelemetryOptions,

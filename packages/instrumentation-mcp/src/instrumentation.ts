@@ -7,10 +7,13 @@ import {
 import { describeError } from '@mcpmeter/core';
 import { hookSdk1Require } from './cjs-hook.js';
 import { resolveContentCapture, type ContentCapture } from './content.js';
+import { ClientInstruments } from './client/instruments.js';
+import { instrumentClient } from './client/instrument-client.js';
+import { connectObserved } from './client/patch.js';
 import { ServerInstruments } from './server/instruments.js';
 import { isMcpServer } from './server/instrument-server.js';
 import { instrumentMcp, instrumentProtocol } from './server/patch.js';
-import type { TelemetrySource } from './server/source.js';
+import type { TelemetrySource } from './source.js';
 import type { McpInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -22,17 +25,24 @@ interface ServerModule {
   Server?: ClassExport;
   McpServer?: ClassExport;
 }
+interface ClientModule {
+  Client?: ClassExport;
+}
 
 const SDK1 = ['>=1.0.0 <2'];
 const SDK2 = ['>=2.0.0-0 <3'];
 const SDK1_MCP = '@modelcontextprotocol/sdk/server/mcp.js';
 const SDK1_SERVER = '@modelcontextprotocol/sdk/server/index.js';
+const SDK1_CLIENT = '@modelcontextprotocol/sdk/client/index.js';
 
 /**
- * Zero-code instrumentation of MCP servers: patches `Server.prototype.connect`
- * and `McpServer.prototype.connect` of `@modelcontextprotocol/sdk` 1.x (its CJS
- * and ESM builds) and of `@modelcontextprotocol/server` 2.x, so every server
- * is instrumented (as by `instrumentMcpServer`) when it connects.
+ * Zero-code instrumentation of MCP servers and clients: patches
+ * `Server.prototype.connect` and `McpServer.prototype.connect` of
+ * `@modelcontextprotocol/sdk` 1.x (its CJS and ESM builds) and of
+ * `@modelcontextprotocol/server` 2.x, and `Client.prototype.connect` of
+ * `@modelcontextprotocol/sdk` 1.x and `@modelcontextprotocol/client` 2.x, so
+ * every server and client is instrumented (as by `instrumentMcpServer` /
+ * `instrumentMcpClient`) when it connects.
  *
  * @example
  * registerInstrumentations({ instrumentations: [new McpInstrumentation()] });
@@ -41,6 +51,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   // `declare`: the base constructor calls setConfig/enable/_updateMetricInstruments
   // before subclass fields would be initialised, and must not be overwritten.
   declare private instruments: ServerInstruments | undefined;
+  declare private clientInstruments: ClientInstruments | undefined;
   declare private content: ContentCapture;
   declare private active: boolean;
   declare private cjsHook: { unhook(): void } | undefined;
@@ -55,8 +66,12 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
       enabled: { get: () => this.active === true },
       tracer: { get: (): Tracer => this.tracer },
       instruments: { get: () => (this.instruments ??= ServerInstruments.for(this.meter)) },
+      clientInstruments: {
+        get: () => (this.clientInstruments ??= ClientInstruments.for(this.meter)),
+      },
       content: { get: () => this.content },
       toolNames: { get: () => this.getConfig().toolNames ?? [] },
+      reuseExecuteToolSpan: { get: () => this.getConfig().reuseExecuteToolSpan !== false },
     });
   }
 
@@ -67,6 +82,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
 
   protected override _updateMetricInstruments(): void {
     this.instruments = ServerInstruments.for(this.meter);
+    this.clientInstruments = ClientInstruments.for(this.meter);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -82,6 +98,12 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         SDK1,
         (exports: ServerModule) => this.patchClass(exports, exports?.McpServer, true),
         (exports?: ServerModule) => this.unpatchClass(exports?.McpServer),
+      ),
+      new InstrumentationNodeModuleFile(
+        `@modelcontextprotocol/sdk/dist/${dir}/client/index.js`,
+        SDK1,
+        (exports: ClientModule) => this.patchClient(exports, exports?.Client),
+        (exports?: ClientModule) => this.unpatchClass(exports?.Client),
       ),
     ];
     // SDK 1.x declares a main entry ("." → dist/*/index.js) that does not exist,
@@ -99,6 +121,18 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     return [
       bySpecifier(SDK1_MCP, true),
       bySpecifier(SDK1_SERVER, false),
+      new InstrumentationNodeModuleDefinition(
+        SDK1_CLIENT,
+        SDK1,
+        (exports: ClientModule) => this.patchClient(exports, exports?.Client),
+        (exports?: ClientModule) => this.unpatchClass(exports?.Client),
+      ),
+      new InstrumentationNodeModuleDefinition(
+        '@modelcontextprotocol/client',
+        SDK2,
+        (exports: ClientModule) => this.patchClient(exports, exports?.Client),
+        (exports?: ClientModule) => this.unpatchClass(exports?.Client),
+      ),
       new InstrumentationNodeModuleDefinition(
         '@modelcontextprotocol/sdk',
         SDK1,
@@ -124,7 +158,14 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   override enable(): void {
     this.active = true;
     super.enable();
-    this.cjsHook ??= hookSdk1Require([SDK1_MCP, SDK1_SERVER], (specifier, exports) => {
+    this.cjsHook ??= hookSdk1Require([SDK1_MCP, SDK1_SERVER, SDK1_CLIENT], (specifier, exports) => {
+      if (specifier === SDK1_CLIENT) {
+        const client = (exports as ClientModule)?.Client;
+        if (client === undefined) return;
+        (this.cjsPatched ??= new Set()).add(client);
+        this.patchClient(exports, client);
+        return;
+      }
       const isMcp = specifier === SDK1_MCP;
       const cls = isMcp ? (exports as ServerModule)?.McpServer : (exports as ServerModule)?.Server;
       if (cls === undefined) return;
@@ -163,6 +204,33 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
           }
         }
         return connect.apply(this, args);
+      };
+    });
+    return exports;
+  }
+
+  private patchClient<T>(exports: T, cls: ClassExport | undefined): T {
+    const proto = cls?.prototype;
+    if (proto === undefined || typeof proto.connect !== 'function') {
+      this._diag.debug('Client not found; nothing to patch');
+      return exports;
+    }
+    if (isPatched(proto.connect)) this._unwrap(proto, 'connect');
+    const source = this.source;
+    const diag = this._diag;
+    const wanted = () => this.getConfig().instrumentClients !== false;
+    this._wrap(proto, 'connect', (original: unknown) => {
+      const connect = original as Fn;
+      return function instrumentedClientConnect(this: object, ...args: unknown[]) {
+        if (!source.enabled || !wanted()) return connect.apply(this, args);
+        let state;
+        try {
+          state = instrumentClient(this, source);
+        } catch (err) {
+          diag.error(`could not instrument an MCP client: ${describeError(err)}`);
+        }
+        if (state === undefined) return connect.apply(this, args);
+        return connectObserved(this, state, () => connect.apply(this, args));
       };
     });
     return exports;

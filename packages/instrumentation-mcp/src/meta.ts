@@ -6,6 +6,7 @@ import {
   type Link,
   type TextMapGetter,
 } from '@opentelemetry/api';
+import { semconv } from '@mcpmeter/core';
 
 /*
  * Trace context travels in `params._meta` (`traceparent`, `tracestate`,
@@ -59,4 +60,58 @@ export function serverParent(params: unknown, active: Context = context.active()
   } catch {
     return { parent: active, links: undefined };
   }
+}
+
+const metaSetter = {
+  set(carrier: Record<string, unknown>, key: string, value: string) {
+    carrier[key] = value;
+  },
+};
+
+/*
+ * Requests whose params schema we know allows `_meta`: every request the MCP
+ * specification defines (all of them extend `RequestParams`). A custom method
+ * may have a strict schema of its own, so it is left untouched.
+ */
+const SPEC_METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
+
+/**
+ * `request` with `ctx`'s trace context and baggage added to `params._meta`
+ * through the global propagator, as a copy (the caller's object is never
+ * mutated). Keys the caller already put in `_meta` win. Returns `request`
+ * itself when there is nothing to add or the request must not be touched:
+ * a method outside the specification, or `params` / `_meta` that are not plain
+ * objects.
+ */
+export function injectMeta<T extends { method?: unknown; params?: unknown }>(
+  request: T,
+  ctx: Context,
+): T {
+  if (typeof request.method !== 'string' || !SPEC_METHODS.has(request.method)) return request;
+  const params = request.params;
+  if (
+    params !== undefined &&
+    (params === null || typeof params !== 'object' || Array.isArray(params))
+  ) {
+    return request;
+  }
+  const existing = (params as { _meta?: unknown } | undefined)?._meta;
+  if (
+    existing !== undefined &&
+    (existing === null || typeof existing !== 'object' || Array.isArray(existing))
+  ) {
+    return request;
+  }
+  const carrier: Record<string, unknown> = {};
+  propagation.inject(ctx, carrier, metaSetter);
+  let added = false;
+  const meta: Record<string, unknown> = { ...(existing as Record<string, unknown> | undefined) };
+  for (const key of Object.keys(carrier)) {
+    if (!Object.hasOwn(meta, key)) {
+      meta[key] = carrier[key];
+      added = true;
+    }
+  }
+  if (!added) return request;
+  return { ...request, params: { ...(params as object), _meta: meta } };
 }

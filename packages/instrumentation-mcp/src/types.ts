@@ -42,6 +42,34 @@ export interface McpServerTelemetryOptions {
   toolNames?: readonly string[];
 }
 
+/** Options of the client side, shared by {@link instrumentMcpClient} and {@link McpInstrumentation}. */
+export interface McpClientTelemetryOptions {
+  /**
+   * When a `tools/call` is sent while a GenAI `execute_tool` span of an agent
+   * framework is active (and names the same tool, or none, and no MCP call yet),
+   * add the MCP attributes to that span instead of starting a CLIENT span under
+   * it, as the MCP semantic conventions advise. Trace context sent to the server
+   * is then that span's. Set to false to always start a CLIENT span.
+   * @default true
+   */
+  reuseExecuteToolSpan?: boolean;
+  /**
+   * Extra tool names allowed as `gen_ai.tool.name` label values on the client's
+   * metrics, before the client has listed the server's tools (names from
+   * `tools/list` results are allowed automatically; others become `_OTHER`).
+   * @default []
+   */
+  toolNames?: readonly string[];
+}
+
+/** Options of {@link instrumentMcpClient}. */
+export interface McpClientInstrumentationConfig extends McpClientTelemetryOptions {
+  /** Tracer provider to use. @default the global tracer provider */
+  tracerProvider?: TracerProvider;
+  /** Meter provider to use. @default the global meter provider */
+  meterProvider?: MeterProvider;
+}
+
 /** Options of {@link instrumentMcpServer}. */
 export interface McpServerInstrumentationConfig extends McpServerTelemetryOptions {
   /** Tracer provider to use. @default the global tracer provider */
@@ -52,4 +80,11 @@ export interface McpServerInstrumentationConfig extends McpServerTelemetryOption
 
 /** Options of {@link McpInstrumentation}. */
 export interface McpInstrumentationConfig
-  extends InstrumentationConfig, McpServerTelemetryOptions {}
+  extends InstrumentationConfig, McpServerTelemetryOptions, McpClientTelemetryOptions {
+  /**
+   * Patch `Client` of `@modelcontextprotocol/sdk` 1.x and `@modelcontextprotocol/client`
+   * 2.x too (CLIENT spans, `mcp.client.*` metrics, trace context in `params._meta`).
+   * @default true
+   */
+  instrumentClients?: boolean;
+}

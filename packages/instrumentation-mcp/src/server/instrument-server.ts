@@ -1,12 +1,9 @@
-import { diag, metrics, trace } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { describeError, warnOnce } from '@mcpmeter/core';
-import { resolveContentCapture } from '../content.js';
+import { manualSource } from '../manual-source.js';
 import type { McpServerInstrumentationConfig } from '../types.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
-import { ServerInstruments } from './instruments.js';
 import { instrumentMcp, instrumentProtocol } from './patch.js';
 import type { McpServerLike } from './request.js';
-import type { TelemetrySource } from './source.js';
 
 /** An `McpServer` of either SDK generation: it wraps a low-level `Server` in `.server`. */
 export function isMcpServer(value: unknown): value is McpServerLike {
@@ -17,23 +14,6 @@ export function isMcpServer(value: unknown): value is McpServerLike {
     typeof v.server === 'object' &&
     (typeof v._registeredTools === 'object' || typeof v.registerTool === 'function')
   );
-}
-
-function manualSource(config: McpServerInstrumentationConfig): TelemetrySource {
-  const meter = (config.meterProvider ?? metrics.getMeterProvider()).getMeter(
-    PACKAGE_NAME,
-    PACKAGE_VERSION,
-  );
-  return Object.freeze({
-    enabled: true,
-    tracer: (config.tracerProvider ?? trace.getTracerProvider()).getTracer(
-      PACKAGE_NAME,
-      PACKAGE_VERSION,
-    ),
-    instruments: ServerInstruments.for(meter),
-    content: resolveContentCapture(config),
-    toolNames: [...(config.toolNames ?? [])],
-  });
 }
 
 /**

@@ -3,7 +3,9 @@ import { describeError, errorClassName, warnOnce } from '@mcpmeter/core';
 import { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js';
 import { activeCallOf, type ActiveCall } from '../tool-context.js';
 import { ServerState, type McpServerLike } from './request.js';
-import type { TelemetrySource } from './source.js';
+import { instrumentSender } from '../client/patch.js';
+import type { SenderRole } from '../client/state.js';
+import type { TelemetrySource } from '../source.js';
 
 /*
  * Hook point: the protocol layer of the SDK (`Protocol`, base of `Server`), on
@@ -59,18 +61,24 @@ export function serverStateOf(server: unknown): ServerState | undefined {
 }
 
 /**
- * Instruments a low-level `Server` instance (idempotent). Returns false when
- * `server` does not look like an MCP SDK protocol object.
+ * Instruments the requests a protocol instance receives (idempotent), and
+ * those it sends as `role`. Returns undefined when `server` does not look like
+ * an MCP SDK protocol object. A `Client` goes through here too: the requests a
+ * server sends it (sampling, elicitation, roots) get SERVER spans.
  */
 export function instrumentProtocol(
   server: unknown,
   source: TelemetrySource,
+  role: SenderRole = 'server',
 ): ServerState | undefined {
   if (!isProtocol(server)) return undefined;
   const existing = server[STATE];
   if (existing !== undefined) return existing;
   const state = new ServerState(source);
   Object.defineProperty(server, STATE, { value: state, enumerable: false, configurable: true });
+  // Requests this instance sends (a server's sampling, elicitation and roots
+  // requests; everything a client sends) get CLIENT spans: the role swap.
+  instrumentSender(server, source, role);
 
   const onrequest = server._onrequest;
   server._onrequest = function instrumentedOnRequest(

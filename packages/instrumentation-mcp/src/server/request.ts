@@ -12,7 +12,7 @@ import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } 
 import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
 import { serverParent } from '../meta.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
-import type { TelemetrySource } from './source.js';
+import type { TelemetrySource } from '../source.js';
 
 /** The parts of an MCP `McpServer` this package reads (both SDK generations). */
 export interface McpServerLike {

@@ -1,0 +1,82 @@
+import type { Histogram, Meter, ObservableResult } from '@opentelemetry/api';
+import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+
+const INSTRUMENTS = Symbol.for('mcpmeter.instrumentation-mcp.client-instruments');
+type GlobalWithInstruments = typeof globalThis & {
+  [INSTRUMENTS]?: WeakMap<Meter, ClientInstruments>;
+};
+
+/**
+ * The sending side's instruments on one Meter (`mcp.client.*`), shared by every
+ * instrumented client (and by servers sending sampling, elicitation and roots
+ * requests: the conventions measure a request on its sender).
+ *
+ * Hot path: one histogram record per request; requests in flight are a plain
+ * integer per method, observed at collection time.
+ */
+export class ClientInstruments {
+  readonly duration: Histogram;
+  readonly sessionDuration: Histogram;
+  /** Keys: method, tool, prompt, error.type, operation, protocol version, transport, server.address. */
+  readonly operationAttrs = new AttributeSetCache([
+    semconv.ATTR_MCP_METHOD_NAME,
+    semconv.ATTR_GEN_AI_TOOL_NAME,
+    semconv.ATTR_GEN_AI_PROMPT_NAME,
+    semconv.ATTR_ERROR_TYPE,
+    semconv.ATTR_GEN_AI_OPERATION_NAME,
+    semconv.ATTR_MCP_PROTOCOL_VERSION,
+    semconv.ATTR_NETWORK_TRANSPORT,
+    semconv.ATTR_SERVER_ADDRESS,
+  ]);
+  /** Keys: error.type, protocol version, transport, server.address. */
+  readonly sessionAttrs = new AttributeSetCache([
+    semconv.ATTR_ERROR_TYPE,
+    semconv.ATTR_MCP_PROTOCOL_VERSION,
+    semconv.ATTR_NETWORK_TRANSPORT,
+    semconv.ATTR_SERVER_ADDRESS,
+  ]);
+  private readonly methodAttrs = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME]);
+  private readonly active = new Map<string, number>();
+
+  constructor(meter: Meter) {
+    this.duration = meter.createHistogram(semconv.METRIC_MCP_CLIENT_OPERATION_DURATION, {
+      description: 'Duration of MCP requests as seen by their sender.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
+    });
+    this.sessionDuration = meter.createHistogram(semconv.METRIC_MCP_CLIENT_SESSION_DURATION, {
+      description: 'Duration of MCP sessions as seen by the client.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
+    });
+    meter
+      .createObservableUpDownCounter(semconv.METRIC_MCP_CLIENT_ACTIVE_REQUESTS, {
+        description: 'MCP requests sent and not yet answered (not in semconv).',
+        unit: '{request}',
+      })
+      .addCallback((result: ObservableResult) => {
+        for (const [method, n] of this.active) result.observe(n, this.methodAttrs.get(method));
+      });
+  }
+
+  /** `method` must already be bounded. */
+  requestStarted(method: string): void {
+    this.active.set(method, (this.active.get(method) ?? 0) + 1);
+  }
+
+  requestEnded(method: string): void {
+    this.active.set(method, (this.active.get(method) ?? 1) - 1);
+  }
+
+  /** The instruments for `meter`, created on first use. */
+  static for(meter: Meter): ClientInstruments {
+    const g = globalThis as GlobalWithInstruments;
+    const all = (g[INSTRUMENTS] ??= new WeakMap());
+    let instruments = all.get(meter);
+    if (instruments === undefined) {
+      instruments = new ClientInstruments(meter);
+      all.set(meter, instruments);
+    }
+    return instruments;
+  }
+}

@@ -1,0 +1,339 @@
+import {
+  SpanKind,
+  SpanStatusCode,
+  context,
+  isSpanContextValid,
+  propagation,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
+import {
+  ERROR_TYPE_CONNECTION_CLOSED,
+  clientErrorType,
+  isClientFailure,
+  jsonRpcErrorMessage,
+} from '../errors.js';
+import { createProtocolVersionLabels } from '../labels.js';
+import { injectMeta } from '../meta.js';
+import type { TelemetrySource } from '../source.js';
+import { activeExecuteToolSpan } from './execute-tool.js';
+import { peerOf, type Peer } from './peer.js';
+
+/** Which side of the conventions' role swap a sender is on. */
+export type SenderRole = 'client' | 'server';
+
+interface OutgoingRequest {
+  method?: unknown;
+  params?: unknown;
+}
+
+/** One request sent and not yet settled. Ends exactly once. */
+export interface OutgoingRecord {
+  readonly method: string;
+  readonly tool: string | undefined;
+  readonly prompt: string | undefined;
+  readonly operation: string | undefined;
+  readonly peer: Peer;
+  readonly start: number;
+  readonly span: Span;
+  /** False when the span is an agent framework's `execute_tool` span (not ours to end). */
+  readonly ownSpan: boolean;
+  readonly signal: AbortSignal | undefined;
+  protocolVersion: string | undefined;
+  ended: boolean;
+}
+
+/** What the request wrapper sends on: the request (maybe with `_meta` added) and the context to send it in. */
+export interface Started {
+  record: OutgoingRecord;
+  request: unknown;
+  /** Context to run the SDK's send in (undefined: the current one). */
+  ctx: Context | undefined;
+}
+
+const METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
+const MAX_NAME = 256;
+
+/**
+ * Telemetry of the requests one protocol instance sends: a `Client`'s calls, or
+ * a `Server`'s sampling / elicitation / roots requests (role swap: the sender
+ * makes the CLIENT span and records `mcp.client.operation.duration`).
+ */
+export class ClientState {
+  readonly pending = new Set<OutgoingRecord>();
+  readonly tools: BoundedValues;
+  readonly prompts = new BoundedValues();
+  private readonly versions = createProtocolVersionLabels();
+  private protocolVersion: string | undefined;
+  private lastTransport: unknown;
+  private peer: Peer = peerOf(undefined);
+  private connectStart: number | undefined;
+  private sessionStart: number | undefined;
+  private sessionPeer: Peer | undefined;
+
+  constructor(
+    readonly source: TelemetrySource,
+    readonly role: SenderRole,
+  ) {
+    this.tools = new BoundedValues(source.toolNames);
+  }
+
+  begin(protocol: object, request: OutgoingRequest, signal: AbortSignal | undefined): Started {
+    const source = this.source;
+    const rawMethod = request.method;
+    const method = typeof rawMethod === 'string' && METHODS.has(rawMethod) ? rawMethod : OTHER;
+    const params = request.params as { name?: unknown; uri?: unknown } | undefined;
+    const transport = (protocol as { _transport?: unknown })._transport;
+    if (transport !== this.lastTransport) {
+      this.lastTransport = transport;
+      this.peer = peerOf(transport);
+    }
+    const peer = this.peer;
+    let tool: string | undefined;
+    let prompt: string | undefined;
+    let operation: string | undefined;
+    let rawName: unknown;
+    if (method === 'tools/call') {
+      rawName = params?.name;
+      tool = this.tools.get(rawName);
+      operation = semconv.GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
+    } else if (method === 'prompts/get') {
+      rawName = params?.name;
+      prompt = this.prompts.get(rawName);
+    }
+    const version = this.protocolVersion ?? this.versionOf(protocol, transport);
+    const active = context.active();
+    const reused =
+      operation !== undefined && source.reuseExecuteToolSpan
+        ? activeExecuteToolSpan(active, rawName)
+        : undefined;
+    let span: Span;
+    if (reused !== undefined) {
+      span = reused;
+      span.setAttributes(
+        source.clientInstruments.operationAttrs.get(
+          method,
+          undefined,
+          undefined,
+          undefined,
+          operation,
+          version,
+          peer.networkTransport,
+          peer.serverAddress,
+        ),
+      );
+    } else {
+      const target = typeof rawName === 'string' ? rawName.slice(0, MAX_NAME) : undefined;
+      span = source.tracer.startSpan(
+        target === undefined ? method : `${method} ${target}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: source.clientInstruments.operationAttrs.get(
+            method,
+            tool,
+            prompt,
+            undefined,
+            operation,
+            version,
+            peer.networkTransport,
+            peer.serverAddress,
+          ),
+        },
+        active,
+      );
+    }
+    const recording = span.isRecording();
+    if (recording) this.describeSpan(span, request, transport, peer, rawName, params);
+    const record: OutgoingRecord = {
+      method,
+      tool,
+      prompt,
+      operation,
+      peer,
+      start: performance.now(),
+      span,
+      ownSpan: reused === undefined,
+      signal,
+      protocolVersion: version,
+      ended: false,
+    };
+    this.pending.add(record);
+    source.clientInstruments.requestStarted(method);
+    // Nothing to propagate without a valid span context or baggage: skip the
+    // context and the copy of the request.
+    const spanCtx = span.spanContext();
+    if (!isSpanContextValid(spanCtx) && propagation.getBaggage(active) === undefined) {
+      return { record, request, ctx: undefined };
+    }
+    const sendCtx = reused !== undefined ? active : trace.setSpan(active, span);
+    return {
+      record,
+      request: injectMeta(request, sendCtx),
+      // Run the send inside our span only when it records, so that an HTTP
+      // client span made by the transport's fetch nests under it.
+      ctx: recording && reused === undefined ? sendCtx : undefined,
+    };
+  }
+
+  succeed(record: OutgoingRecord, result: unknown): void {
+    if (record.ended) return;
+    const r = result as Record<string, unknown> | null | undefined;
+    if (record.method === 'tools/call' && r?.isError === true) {
+      this.end(record, semconv.ERROR_TYPE_VALUE_TOOL_ERROR, undefined);
+      return;
+    }
+    if (record.method === 'tools/list') this.learnNames(this.tools, r?.tools);
+    else if (record.method === 'prompts/list') this.learnNames(this.prompts, r?.prompts);
+    else if (record.method === 'initialize') this.onInitialized(record, r?.protocolVersion);
+    this.end(record, undefined, undefined);
+  }
+
+  fail(record: OutgoingRecord, err: unknown): void {
+    if (record.ended) return;
+    const errorType = clientErrorType(err, record.signal?.aborted === true);
+    const code =
+      err !== null && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+    if (typeof code === 'number' && Number.isSafeInteger(code) && record.span.isRecording()) {
+      record.span.setAttribute(semconv.ATTR_RPC_RESPONSE_STATUS_CODE, String(code));
+    }
+    this.end(record, errorType, jsonRpcErrorMessage(err));
+  }
+
+  /** `connect()` was called: the session (if it opens) starts now. */
+  connectStarted(): void {
+    this.connectStart = performance.now();
+  }
+
+  /**
+   * `connect()` resolved. A session whose `initialize` we did not see (SDK 2.x
+   * modern era, a resumed HTTP session) starts here, with the version the SDK
+   * negotiated.
+   */
+  connected(protocol: object): void {
+    if (this.sessionStart !== undefined || this.role !== 'client') return;
+    const transport = (protocol as { _transport?: unknown })._transport;
+    this.protocolVersion ??= this.versionOf(protocol, transport);
+    this.startSession(this.connectStart ?? performance.now(), peerOf(transport));
+  }
+
+  /** The transport closed: requests in flight end as `connection_closed`, and so does the session. */
+  onClose(): void {
+    const inFlight = this.pending.size > 0;
+    for (const record of [...this.pending])
+      this.end(record, ERROR_TYPE_CONNECTION_CLOSED, undefined);
+    if (this.sessionStart !== undefined) {
+      const peer = this.sessionPeer ?? this.peer;
+      const instruments = this.source.clientInstruments;
+      instruments.sessionDuration.record(
+        (performance.now() - this.sessionStart) / 1000,
+        instruments.sessionAttrs.get(
+          inFlight ? ERROR_TYPE_CONNECTION_CLOSED : undefined,
+          this.protocolVersion,
+          peer.networkTransport,
+          peer.serverAddress,
+        ),
+      );
+      this.sessionStart = undefined;
+    }
+    this.protocolVersion = undefined;
+    this.lastTransport = undefined;
+    this.connectStart = undefined;
+  }
+
+  end(record: OutgoingRecord, errorType: string | undefined, message: string | undefined): void {
+    if (record.ended) return;
+    record.ended = true;
+    this.pending.delete(record);
+    const instruments = this.source.clientInstruments;
+    instruments.requestEnded(record.method);
+    instruments.duration.record(
+      (performance.now() - record.start) / 1000,
+      instruments.operationAttrs.get(
+        record.method,
+        record.tool,
+        record.prompt,
+        errorType,
+        record.operation,
+        record.protocolVersion,
+        record.peer.networkTransport,
+        record.peer.serverAddress,
+      ),
+    );
+    const span = record.span;
+    if (errorType !== undefined && span.isRecording()) {
+      span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
+      if (record.ownSpan && isClientFailure(errorType)) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message });
+      }
+    }
+    if (record.ownSpan) span.end();
+  }
+
+  private onInitialized(record: OutgoingRecord, version: unknown): void {
+    // The server answered with this version: bounded to the known ones.
+    this.protocolVersion = this.versions.has(version) ? (version as string) : undefined;
+    if (
+      this.protocolVersion === undefined &&
+      typeof version === 'string' &&
+      this.versions.add(version)
+    ) {
+      this.protocolVersion = version;
+    }
+    record.protocolVersion = this.protocolVersion;
+    if (this.protocolVersion !== undefined && record.span.isRecording()) {
+      record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
+    }
+    if (this.role === 'client' && this.sessionStart === undefined) {
+      this.startSession(this.connectStart ?? record.start, record.peer);
+    }
+  }
+
+  private startSession(start: number, peer: Peer): void {
+    this.sessionStart = start;
+    this.sessionPeer = peer;
+  }
+
+  private versionOf(protocol: object, transport: unknown): string | undefined {
+    let v = (protocol as { _negotiatedProtocolVersion?: unknown })._negotiatedProtocolVersion;
+    if (typeof v !== 'string')
+      v = (transport as { _protocolVersion?: unknown } | undefined)?._protocolVersion;
+    return typeof v === 'string' ? this.versions.get(v) : undefined;
+  }
+
+  private learnNames(into: BoundedValues, list: unknown): void {
+    if (!Array.isArray(list)) return;
+    for (const item of list) into.add((item as { name?: unknown } | null)?.name);
+  }
+
+  private describeSpan(
+    span: Span,
+    request: OutgoingRequest,
+    transport: unknown,
+    peer: Peer,
+    rawName: unknown,
+    params: { name?: unknown; uri?: unknown } | undefined,
+  ): void {
+    if (typeof request.method === 'string' && !METHODS.has(request.method)) {
+      span.setAttribute(semconv.ATTR_MCP_METHOD_NAME, request.method.slice(0, MAX_NAME));
+    }
+    if (typeof rawName === 'string') {
+      span.setAttribute(
+        request.method === 'tools/call'
+          ? semconv.ATTR_GEN_AI_TOOL_NAME
+          : semconv.ATTR_GEN_AI_PROMPT_NAME,
+        rawName.slice(0, MAX_NAME),
+      );
+    }
+    if (request.method === 'resources/read' && typeof params?.uri === 'string') {
+      span.setAttribute(semconv.ATTR_MCP_RESOURCE_URI, params.uri.slice(0, 2048));
+    }
+    if (peer.serverPort !== undefined) span.setAttribute(semconv.ATTR_SERVER_PORT, peer.serverPort);
+    if (peer.protocolName !== undefined) {
+      span.setAttribute(semconv.ATTR_NETWORK_PROTOCOL_NAME, peer.protocolName);
+    }
+    const sessionId = (transport as { sessionId?: unknown } | undefined)?.sessionId;
+    if (typeof sessionId === 'string') span.setAttribute(semconv.ATTR_MCP_SESSION_ID, sessionId);
+  }
+}
