@@ -239,7 +239,7 @@ async function main() {
     'growth while the stream runs (heap used after GC at chunk 10% vs 90%). Metrics go to an SDK MeterProvider,',
     'spans to a tracer provider that records them. Run: `pnpm build && node bench/llm-stream.mjs --write`.',
     '',
-    `Machine: ${m.cpu}, ${m.nproc} cores, Node ${m.node}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${m.cpu}, ${m.nproc} cores, Node ${m.node}, ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${os.loadavg()[0].toFixed(1)} at the end (other work on the machine inflates the "on" and "off" columns alike).`,
     '',
     '| path | ns per chunk, off | ns per chunk, on | added per chunk | heap growth 10%→90%, off | on |',
     '|---|---:|---:|---:|---:|---:|',

@@ -128,8 +128,9 @@ function mayMatter(format: WireFormat, data: string): boolean {
   switch (format) {
     case 'openai.chat':
     case 'openai.embeddings':
-      // Deltas say `"finish_reason":null`; with include_usage they also say `"usage":null`.
-      return data.includes('"usage":{') || !data.includes('"finish_reason":null');
+      // A delta ends in `"finish_reason":null}]}` (or `…}],"usage":null}` with include_usage): searching
+      // from the end finds it within a few dozen characters. Usage comes in a chunk without choices.
+      return data.lastIndexOf('"finish_reason":null') === -1 || data.includes('"usage":{');
     case 'openai.responses':
       return !data.includes('.delta"');
     case 'anthropic.messages':
