@@ -26,7 +26,13 @@ export function machine() {
   } catch {
     /* keep os value */
   }
-  return { cpu, nproc, node: process.version, date: new Date().toISOString().slice(0, 10) };
+  return {
+    cpu,
+    nproc,
+    node: process.version,
+    load: os.loadavg()[0].toFixed(1),
+    date: new Date().toISOString().slice(0, 10),
+  };
 }
 
 /** Median and min of `runs` timings of `fn` (ms), after `warmup` runs. */

@@ -91,7 +91,7 @@ const officialFullMs = results['official collect + serialize'].median;
 
 const md = `## Exposition
 
-\`node bench/prometheus-serialize.mjs --write\` — ${m.date}; machine: ${m.nproc} cores (\`nproc\`), ${m.cpu}, Node ${m.node}.
+\`node bench/prometheus-serialize.mjs --write\` — ${m.date}; machine: ${m.nproc} cores (\`nproc\`), ${m.cpu}, Node ${m.node}; 1-minute load average at the start ${m.load}. On a shared machine figures move by up to 2–3× between runs: compare the rows of one run.
 Data: ${SERIES.toLocaleString('en-US')} histogram series × 14 buckets (13 boundaries + \`+Inf\`), 4 labels each, 5 observations per series; the same observations in prom-client. Median of 10 runs after 3 warm-ups.
 
 | what | median ms | min ms |
@@ -111,7 +111,7 @@ Longest event-loop stall during one scrape of this data (gap between \`setImmedi
 |---|---:|---:|
 ${stall.map((s) => `| ${s.name} | ${ms(s.maxGap)} | ${ms(s.total)} |`).join('\n')}
 
-The mcpmeter reader serializes in slices of \`sliceMs\` (default 10 ms) and yields between them; what remains is the SDK's own \`collect()\`, which runs in one piece.
+The mcpmeter reader serializes in slices of \`sliceMs\` (default 5 ms) and yields between them; what remains is the SDK's own \`collect()\`, which runs in one piece.
 
 Exemplar capture, cost per record (${exemplars.iterations.toLocaleString('en-US')} records per round, cached frozen attributes, fastest of ${exemplars.rounds} round-robin rounds; target < 200 ns added with a sampled span):
 

@@ -15,7 +15,7 @@ export interface PrometheusReaderOptions extends SerializerOptions {
   /**
    * Longest stretch of serialization work, in milliseconds, before yielding to
    * the event loop, so a large scrape does not stall the host.
-   * @default 10
+   * @default 5
    */
   sliceMs?: number;
   /** Passed to `MetricReader`. @default the SDK's default aggregation */
@@ -123,7 +123,7 @@ export class PrometheusReader extends MetricReader {
       this.options.naming === 'otel-js'
         ? new OtelJsSerialization(rm, this.options)
         : new SpecSerialization(rm, format === 'openmetrics', this.state, true);
-    const slice = Math.max(1, this.options.sliceMs ?? 10);
+    const slice = Math.max(1, this.options.sliceMs ?? 5);
     while (!s.step(performance.now() + slice)) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
