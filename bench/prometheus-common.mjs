@@ -49,9 +49,13 @@ export async function time(fn, { runs = 10, warmup = 3 } = {}) {
 }
 
 /** Replaces (or appends) the `## Exposition` section of docs/benchmarks.md. */
-export async function writeSection(markdown) {
+export async function writeSection(raw) {
   const { existsSync, writeFileSync } = await import('node:fs');
   const file = join(ROOT, 'docs/benchmarks.md');
+  // the repository's lint runs prettier --check on docs; format only this section
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  const markdown = await prettier.format(raw, { ...config, parser: 'markdown' });
   let doc = existsSync(file)
     ? readFileSync(file, 'utf8')
     : '# Benchmarks\n\nFigures from the scripts in `bench/`, with the machine they ran on.\n';
