@@ -30,6 +30,8 @@ describe('real Prometheus scrape with exemplars', () => {
   let receiver: OtlpReceiver;
   let prom: RunningPrometheus;
   let server: MetricsServer;
+  let authServer: MetricsServer;
+  let basicServer: MetricsServer;
   let meterProvider: MeterProvider;
   let tracerProvider: BasicTracerProvider;
   let timer: NodeJS.Timeout;
@@ -72,8 +74,32 @@ describe('real Prometheus scrape with exemplars', () => {
     work();
     timer = setInterval(work, 200);
     server = await startMetricsServer(reader, { host: '127.0.0.1', port: 0 });
+    authServer = await startMetricsServer(reader, {
+      host: '127.0.0.1',
+      port: 0,
+      auth: { bearerToken: 'tok-123' },
+    });
+    basicServer = await startMetricsServer(reader, {
+      host: '127.0.0.1',
+      port: 0,
+      path: '/custom',
+      auth: { username: 'prom', password: 'pw' },
+    });
     prom = await startPrometheus({
-      targets: [{ job: 'e2e', target: new URL(server.url).host }],
+      targets: [
+        { job: 'e2e', target: new URL(server.url).host },
+        {
+          job: 'bearer',
+          target: new URL(authServer.url).host,
+          extra: '    authorization:\n      credentials: tok-123\n',
+        },
+        {
+          job: 'basic',
+          target: new URL(basicServer.url).host,
+          metricsPath: '/custom',
+          extra: '    basic_auth:\n      username: prom\n      password: pw\n',
+        },
+      ],
       enableExemplars: true,
     });
   });
@@ -82,6 +108,8 @@ describe('real Prometheus scrape with exemplars', () => {
     clearInterval(timer);
     await prom?.stop();
     await server?.close();
+    await authServer?.close();
+    await basicServer?.close();
     await meterProvider?.shutdown();
     await tracerProvider?.shutdown();
     await receiver?.close();
@@ -89,21 +117,35 @@ describe('real Prometheus scrape with exemplars', () => {
   });
 
   it('scrapes OpenMetrics cleanly and answers queries by the spec names', async () => {
-    await prom.waitFor('mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call"}');
-    const targets = await prom.api<{ activeTargets: { health: string; lastError: string }[] }>(
-      '/api/v1/targets',
+    await prom.waitFor(
+      'mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call",job="e2e"}',
     );
-    expect(targets.activeTargets[0]).toMatchObject({ health: 'up', lastError: '' });
+    await prom.waitFor('up{job="e2e"}', (r) => r[0]?.value[1] === '1');
+    const targets = await prom.api<{
+      activeTargets: { health: string; lastError: string; labels: Record<string, string> }[];
+    }>('/api/v1/targets');
+    const e2e = targets.activeTargets.find((t) => t.labels.job === 'e2e');
+    expect(e2e).toMatchObject({ health: 'up', lastError: '' });
     const buckets = await prom.query(
-      'mcp_server_operation_duration_seconds_bucket{gen_ai_tool_name="get_weather"}',
+      'mcp_server_operation_duration_seconds_bucket{gen_ai_tool_name="get_weather",job="e2e"}',
     );
     expect(new Set(buckets.map((s) => s.metric.le))).toEqual(
       new Set(['0.01', '0.1', '1', '10', '+Inf']),
     );
     expect(await prom.waitFor('gen_ai_client_cost_usd_total')).not.toHaveLength(0);
-    const active = await prom.waitFor('mcp_server_active_requests');
+    const active = await prom.waitFor('mcp_server_active_requests{job="e2e"}');
     expect(active[0]!.value[1]).toBe('0');
-    expect(await prom.waitFor('target_info{service_name="e2e"}')).toHaveLength(1);
+    expect(await prom.waitFor('target_info{service_name="e2e",job="e2e"}')).toHaveLength(1);
+  });
+
+  it('scrapes endpoints protected by a bearer token and by basic auth', async () => {
+    for (const job of ['bearer', 'basic']) {
+      const up = await prom.waitFor(`up{job="${job}"}`, (r) => r[0]?.value[1] === '1');
+      expect(up[0]!.value[1]).toBe('1');
+      expect(
+        await prom.waitFor(`mcp_server_operation_duration_seconds_count{job="${job}"}`),
+      ).not.toHaveLength(0);
+    }
   });
 
   it('stores exemplars whose trace ids are the exported traces', async () => {
