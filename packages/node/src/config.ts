@@ -18,6 +18,9 @@ export interface ResolvedConfig {
   exportIntervalMillis: number;
   otlpMetricsEndpoint: string;
   prometheus: { mode: 'server' | 'mount'; host: string; port: number; path: string };
+  prometheusEngine: 'mcpmeter' | 'otel';
+  prometheusNaming: 'prometheus' | 'otel-js';
+  exemplars: boolean;
   tracesExporter: TracesExporterName;
   otlpTracesEndpoint: string;
   otlpProtocol: OtlpProtocol;
@@ -237,6 +240,22 @@ export function resolveConfig(
       exportIntervalMillis,
       otlpMetricsEndpoint,
       prometheus: { mode, host, port, path },
+      prometheusEngine: oneOf(
+        'prometheus.engine',
+        options.prometheus?.engine,
+        undefined,
+        ['mcpmeter', 'otel'] as const,
+        'mcpmeter',
+      ),
+      prometheusNaming: oneOf(
+        options.prometheus?.naming ? 'prometheus.naming' : 'MCPMETER_PROMETHEUS_NAMING',
+        options.prometheus?.naming,
+        env.MCPMETER_PROMETHEUS_NAMING,
+        ['prometheus', 'otel-js'] as const,
+        'prometheus',
+      ),
+      exemplars:
+        options.prometheus?.exemplars ?? env.MCPMETER_EXEMPLARS?.trim().toLowerCase() !== 'false',
       tracesExporter: oneOf(
         'OTEL_TRACES_EXPORTER',
         options.traces?.exporter,

@@ -1,24 +1,56 @@
 import { diag } from '@opentelemetry/api';
+import { ExemplarStore } from '@mcpmeter/core';
+import { createMetricsHandler, PrometheusReader } from '@mcpmeter/prometheus';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResolvedConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
-import type { MetricsRequestHandler } from './types.js';
+import type { MetricsRequestHandler, PrometheusOptions } from './types.js';
 
 /** A pull reader plus a request handler that serves what it collects. */
 export interface Exposition {
   reader: MetricReader;
   handler: MetricsRequestHandler;
+  /** Set when exemplars are on: wrap the MeterProvider with `withExemplars(provider, store)`. */
+  exemplars?: ExemplarStore;
 }
 
-export function createExposition(): Exposition {
-  const exporter = new PrometheusExporter({ preventServerStart: true });
-  return {
-    reader: exporter,
-    handler: (req, res) => exporter.getMetricsRequestHandler(req, res),
-  };
+export function createExposition(
+  config: ResolvedConfig,
+  options: PrometheusOptions = {},
+): Exposition {
+  if (config.prometheusEngine === 'otel') {
+    const exporter = new PrometheusExporter({
+      preventServerStart: true,
+      withoutScopeInfo: options.withoutScopeInfo,
+      withResourceConstantLabels:
+        options.resourceConstantLabels instanceof RegExp
+          ? options.resourceConstantLabels
+          : undefined,
+    });
+    return { reader: exporter, handler: (req, res) => exporter.getMetricsRequestHandler(req, res) };
+  }
+  const exemplars = config.exemplars ? new ExemplarStore() : undefined;
+  const limit = config.cardinalityLimit;
+  const reader = new PrometheusReader({
+    naming: config.prometheusNaming,
+    exemplars,
+    withoutScopeInfo: options.withoutScopeInfo,
+    resourceConstantLabels: options.resourceConstantLabels,
+    cardinalitySelector: () => limit,
+  });
+  let handler: MetricsRequestHandler;
+  try {
+    handler = createMetricsHandler(reader, { auth: options.auth });
+  } catch (err) {
+    throw new ConfigurationError(
+      'prometheus.auth',
+      `mcpmeter: prometheus.auth is not usable (${(err as Error).message}); pass { bearerToken: '…' } or { username: '…', password: '…' } with non-empty strings.`,
+    );
+  }
+  return { reader, handler, exemplars };
 }
 
 export interface MetricsServer {

@@ -1,5 +1,5 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
-import { describeError } from '@mcpmeter/core';
+import { describeError, withExemplars, type ExemplarStore } from '@mcpmeter/core';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -73,10 +73,19 @@ function createHandle(options: RegisterOptions): RegisterHandle {
 
   const readers: MetricReader[] = [];
   let metricsHandler: MetricsRequestHandler | undefined;
+  let exemplars: ExemplarStore | undefined;
   if (!config.disabled && config.metricsExporter === 'prometheus') {
-    const exposition = createExposition();
-    readers.push(exposition.reader);
-    metricsHandler = exposition.handler;
+    try {
+      const exposition = createExposition(config, options.prometheus);
+      readers.push(exposition.reader);
+      metricsHandler = exposition.handler;
+      exemplars = exposition.exemplars;
+    } catch (err) {
+      // Only a malformed auth option gets here: serve nothing rather than serve openly.
+      const e = err as ConfigurationError;
+      diag.error(e.message);
+      errors.push(e);
+    }
   } else if (!config.disabled && config.metricsExporter === 'otlp') {
     readers.push(
       new PeriodicExportingMetricReader({
@@ -89,11 +98,12 @@ function createHandle(options: RegisterOptions): RegisterHandle {
       }),
     );
   }
-  const meterProvider = new MeterProvider({
+  const sdkMeterProvider = new MeterProvider({
     resource,
     readers,
     views: [...bucketViews(config.cardinalityLimit), ...(options.metrics?.views ?? [])],
   });
+  const meterProvider = exemplars ? withExemplars(sdkMeterProvider, exemplars) : sdkMeterProvider;
 
   const handle: RegisterHandle = {
     ready: Promise.resolve(),

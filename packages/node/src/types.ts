@@ -1,6 +1,10 @@
-import type { Attributes, DiagLogLevel } from '@opentelemetry/api';
+import type {
+  Attributes,
+  DiagLogLevel,
+  MeterProvider as ApiMeterProvider,
+} from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import type { MeterProvider, ViewOptions } from '@opentelemetry/sdk-metrics';
+import type { ViewOptions } from '@opentelemetry/sdk-metrics';
 import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,6 +31,32 @@ export interface PrometheusOptions {
   port?: number;
   /** @default '/metrics' */
   path?: string;
+  /**
+   * `'mcpmeter'`: `@mcpmeter/prometheus` — OpenMetrics 1.0 or text 0.0.4 by content
+   * negotiation, compatibility-spec names (`mcp_server_operation_duration_seconds`),
+   * exemplars. `'otel'`: the official `@opentelemetry/exporter-prometheus` (text only,
+   * no unit suffixes, no exemplars).
+   * @default 'mcpmeter'
+   */
+  engine?: 'mcpmeter' | 'otel';
+  /**
+   * `'otel-js'` reproduces the official exporter's names with the mcpmeter engine
+   * (no unit suffixes), for dashboards written against it.
+   * @default MCPMETER_PROMETHEUS_NAMING ?? 'prometheus'
+   */
+  naming?: 'prometheus' | 'otel-js';
+  /**
+   * Attach `trace_id`/`span_id` exemplars (OpenMetrics only) to histogram buckets and
+   * counters recorded inside sampled spans.
+   * @default MCPMETER_EXEMPLARS !== 'false'
+   */
+  exemplars?: boolean;
+  /** Leave out the `otel_scope_name` / `otel_scope_version` labels. @default false */
+  withoutScopeInfo?: boolean;
+  /** Resource attributes promoted to labels on every series (names or a pattern). */
+  resourceConstantLabels?: RegExp | readonly string[];
+  /** Require a bearer token or basic-auth credentials on the endpoint (401 without them). */
+  auth?: { bearerToken: string } | { username: string; password: string };
 }
 
 /** Options of trace export. */
@@ -117,7 +147,12 @@ export interface RegisterHandle {
   ready: Promise<void>;
   /** Flushes spans and metrics and closes the exposition server. Idempotent. */
   shutdown(): Promise<void>;
-  meterProvider: MeterProvider;
+  /**
+   * The MeterProvider instruments should come from (also set as the global one). It
+   * wraps the SDK provider so histograms and counters recorded inside sampled spans
+   * keep exemplars.
+   */
+  meterProvider: ApiMeterProvider & { forceFlush(): Promise<void>; shutdown(): Promise<void> };
   tracerProvider: NodeTracerProvider;
   /** Serves the exposition from your own server (any mode, when metrics go to Prometheus). */
   metricsHandler?: MetricsRequestHandler;

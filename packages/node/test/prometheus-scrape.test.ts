@@ -48,9 +48,9 @@ describe('scraped by a real Prometheus', () => {
   });
 
   it('Node runtime metrics arrive', async () => {
-    const heap = await prom.waitFor('sum(v8js_memory_heap_used{job="mcpmeter-app"})');
+    const heap = await prom.waitFor('sum(v8js_memory_heap_used_bytes{job="mcpmeter-app"})');
     expect(Number(heap[0]!.value[1])).toBeGreaterThan(0);
-    const elu = await prom.waitFor('nodejs_eventloop_utilization{job="mcpmeter-app"}');
+    const elu = await prom.waitFor('nodejs_eventloop_utilization_ratio{job="mcpmeter-app"}');
     expect(elu.length).toBeGreaterThan(0);
     const up = await prom.waitFor('up{job="mcpmeter-app"} == 1');
     expect(up).toHaveLength(1);

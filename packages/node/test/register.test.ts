@@ -169,4 +169,78 @@ describe('register()', () => {
     expect(err?.message).toMatch(/prometheus.port="abc"/);
     expect(err?.message).toMatch(/prometheus.mode="sideways"/);
   });
+
+  it('serves spec names with exemplars over OpenMetrics by default', async () => {
+    handle = register({
+      serviceName: 'exemplary',
+      prometheus: { port: 0, host: '127.0.0.1' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
+    await handle.ready;
+    const hist = handle.meterProvider
+      .getMeter('t')
+      .createHistogram('mcp.server.operation.duration', { unit: 's' });
+    let traceId = '';
+    trace.getTracer('t').startActiveSpan('op', (span) => {
+      traceId = span.spanContext().traceId;
+      hist.record(0.03, { 'mcp.method.name': 'tools/call' });
+      span.end();
+    });
+    const om = await fetch(handle.metricsUrl!, {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    expect(om.headers.get('content-type')).toMatch(/application\/openmetrics-text/);
+    const body = await om.text();
+    expect(body).toMatch(
+      /mcp_server_operation_duration_seconds_bucket\{[^}]*le="0.05"[^}]*\} 1 # \{trace_id="([0-9a-f]{32})",span_id="[0-9a-f]{16}"\} 0.03/,
+    );
+    expect(body).toContain(`trace_id="${traceId}"`);
+    expect(body.trimEnd().endsWith('# EOF')).toBe(true);
+    const text = await (await fetch(handle.metricsUrl!)).text();
+    expect(text).toMatch(/mcp_server_operation_duration_seconds_count\{[^}]*\} 1/);
+    expect(text).not.toContain('trace_id');
+  });
+
+  it('offers the official exporter as an engine, and otel-js naming on ours', async () => {
+    handle = register({
+      prometheus: { mode: 'mount', engine: 'otel' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
+    handle.meterProvider.getMeter('t').createHistogram('x.duration', { unit: 's' }).record(1);
+    const server = createServer((req, res) => handle!.metricsHandler!(req, res));
+    const base = await listen(server);
+    try {
+      const body = await (await fetch(`${base}/metrics`)).text();
+      expect(body).toMatch(/^x_duration_count/m);
+      expect(body).not.toMatch(/x_duration_seconds/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('protects the endpoint with a bearer token when asked', async () => {
+    handle = register({
+      prometheus: { port: 0, host: '127.0.0.1', auth: { bearerToken: 's3cret' } },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
+    await handle.ready;
+    const denied = await fetch(handle.metricsUrl!);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toMatch(/Bearer/);
+    const ok = await fetch(handle.metricsUrl!, { headers: { authorization: 'Bearer s3cret' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('a malformed auth option serves nothing and says how to fix it', async () => {
+    handle = register({
+      prometheus: { mode: 'mount', auth: { bearerToken: '' } },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
+    await expect(handle.ready).rejects.toMatchObject({ setting: 'prometheus.auth' });
+    expect(handle.metricsHandler).toBeUndefined();
+  });
 });
