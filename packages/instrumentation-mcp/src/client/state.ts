@@ -1,4 +1,5 @@
 import {
+  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   context,
@@ -248,6 +249,8 @@ export class ClientState {
     this.pending.delete(record);
     const instruments = this.source.clientInstruments;
     instruments.requestEnded(record.method);
+    const span = record.span;
+    const recording = span.isRecording();
     instruments.duration.record(
       (performance.now() - record.start) / 1000,
       instruments.operationAttrs.get(
@@ -260,9 +263,11 @@ export class ClientState {
         record.peer.networkTransport,
         record.peer.serverAddress,
       ),
+      // The exemplar of this sample is the request's own span (a promise
+      // reaction runs in the caller's context, whose span is the parent).
+      recording ? trace.setSpan(ROOT_CONTEXT, span) : undefined,
     );
-    const span = record.span;
-    if (errorType !== undefined && span.isRecording()) {
+    if (errorType !== undefined && recording) {
       span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
       if (record.ownSpan && isClientFailure(errorType)) {
         span.setStatus({ code: SpanStatusCode.ERROR, message });
