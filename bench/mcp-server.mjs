@@ -23,7 +23,15 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'packages/instrumentation-mcp');
 const req = createRequire(join(PKG, 'package.json'));
 const load = (name) => import(pathToFileURL(req.resolve(name)).href);
-const MODES = ['baseline', 'wrapper-only', 'metrics', 'metrics+span', 'traceloop'];
+const MODES = [
+  'baseline',
+  'wrapper-only',
+  'metrics',
+  'metrics+span',
+  'traceloop',
+  'client-metrics',
+  'client-metrics+span',
+];
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const WARMUP = 3_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -37,7 +45,7 @@ async function setup(mode) {
     api.context.with(api.ROOT_CONTEXT.setValue(Symbol('warm'), 1), () => undefined);
   }
   let meterProvider;
-  if (mode === 'metrics' || mode === 'metrics+span') {
+  if (mode.includes('metrics')) {
     const { MeterProvider, MetricReader } = await load('@opentelemetry/sdk-metrics');
     class Reader extends MetricReader {
       onShutdown() {
@@ -50,7 +58,7 @@ async function setup(mode) {
     meterProvider = new MeterProvider({ readers: [new Reader()] });
     api.metrics.setGlobalMeterProvider(meterProvider);
   }
-  if (mode === 'metrics+span' || mode === 'traceloop') {
+  if (mode.endsWith('+span') || mode === 'traceloop') {
     const { BasicTracerProvider, BatchSpanProcessor, AlwaysOnSampler } = await load(
       '@opentelemetry/sdk-trace-base',
     );
@@ -81,6 +89,10 @@ async function setup(mode) {
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
   const client = new Client({ name: 'bench-client', version: '1.0.0' });
+  if (mode.startsWith('client-')) {
+    const { instrumentMcpClient } = await import(pathToFileURL(join(PKG, 'dist/index.mjs')).href);
+    instrumentMcpClient(client);
+  }
   await client.connect(a);
   return { client, meterProvider };
 }
@@ -156,6 +168,9 @@ ${rows.join('\n')}
 - **metrics**: \`instrumentMcpServer\` with an SDK MeterProvider and no tracer provider: one histogram record per
   call (active requests are counted in plain integers and observed at collection time).
 - **metrics+span**: the same plus a tracer provider that samples every span (batch processor, dropping exporter).
+- **client-metrics** / **client-metrics+span**: \`instrumentMcpClient\` on the client instead (server not
+  instrumented), with the same providers: one \`mcp.client.operation.duration\` record per call, plus a sampled
+  CLIENT span and \`traceparent\` injected into \`params._meta\` (a copy of the request) in the \`+span\` case.
 - **traceloop**: \`@traceloop/instrumentation-mcp\` 0.27 wraps \`Client.request\` and \`Server.request\`, so on this
   round trip it records the client's span only; on the server side it instruments only requests the *server* sends,
   not incoming tool calls, and records no metrics.
