@@ -15,16 +15,15 @@ const say = (line = '') => process.stderr.write(`${line}\n`);
 const telemetry = register({
   serviceName: process.env.OTEL_SERVICE_NAME ?? 'mcpmeter-demo',
   // No collector on a fresh machine: keep traces local unless one is configured.
-  traces: {
-    exporter:
-      process.env.OTEL_TRACES_EXPORTER ??
-      (process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none'),
-  },
+  traces:
+    process.env.OTEL_TRACES_EXPORTER || process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? {}
+      : { exporter: 'none' },
 });
 try {
   await telemetry.ready;
 } catch (err) {
-  say(`demo: ${err.message}`);
+  say(`demo: ${err instanceof Error ? err.message : String(err)}`);
   say('demo: continuing without the standalone /metrics server.');
 }
 
@@ -41,7 +40,8 @@ for (let i = 0; i < 5; i++) {
 
 if (telemetry.metricsUrl) {
   const body = await (await fetch(telemetry.metricsUrl)).text();
-  const pick = (re) => body.split('\n').filter((l) => re.test(l) && !l.startsWith('#'));
+  const pick = (/** @type {RegExp} */ re) =>
+    body.split('\n').filter((l) => re.test(l) && !l.startsWith('#'));
   say('');
   say(`mcpmeter demo — metrics at ${telemetry.metricsUrl}`);
   say('');

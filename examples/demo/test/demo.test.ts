@@ -7,7 +7,11 @@ import { startNode } from '../../../test-utils/process.js';
 it('runs the story, prints the metrics URL and series, and writes nothing to stdout', async () => {
   const child = startNode([fileURLToPath(new URL('../demo.mjs', import.meta.url)), '--once'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { PATH: process.env.PATH, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH,
+      OTEL_EXPORTER_PROMETHEUS_PORT: '0',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+    },
   });
   const result = await child.exited;
   expect(result.code, child.stderr()).toBe(0);
