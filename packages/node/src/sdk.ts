@@ -22,7 +22,7 @@ import { createExposition, startMetricsServer, type MetricsServer } from './expo
 import { observeHeapLimit } from './heap-limit.js';
 import { loadOptionalInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
-import { installSignalHandlers } from './signals.js';
+import { installExitFlush, installSignalHandlers } from './signals.js';
 import { createSpanProcessors, probeEndpoint } from './traces.js';
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { bucketViews } from './views.js';
@@ -153,9 +153,13 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   const uninstallSignals = config.handleSignals
     ? installSignalHandlers(() => handle.shutdown())
     : () => {};
+  const uninstallExitFlush = installExitFlush(() =>
+    Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]),
+  );
   handle.shutdown = () =>
     (shuttingDown ??= (async () => {
       uninstallSignals();
+      uninstallExitFlush();
       await startup.catch(() => {});
       unregisterInstrumentations();
       const results = await Promise.allSettled([

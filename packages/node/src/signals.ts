@@ -37,3 +37,25 @@ export function installSignalHandlers(flush: () => Promise<void>, timeoutMs = 50
   };
   return uninstall;
 }
+
+/**
+ * A short-lived program (an agent run, a CLI) ends when its event loop empties,
+ * before the batch span processor's timer fires: flush once at `beforeExit` so its
+ * spans are not lost. Flushing schedules work, which fires `beforeExit` again; that
+ * second one is skipped so the process still exits.
+ */
+export function installExitFlush(flush: () => Promise<unknown>): () => void {
+  let skipNext = false;
+  const onBeforeExit = () => {
+    if (skipNext) {
+      skipNext = false;
+      return;
+    }
+    skipNext = true;
+    flush().catch((err: unknown) =>
+      diag.error(`mcpmeter: flush at exit failed: ${(err as Error)?.message}`),
+    );
+  };
+  process.on('beforeExit', onBeforeExit);
+  return () => process.removeListener('beforeExit', onBeforeExit);
+}

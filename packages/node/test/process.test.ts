@@ -9,6 +9,7 @@ import { startNode, type Child } from '../../../test-utils/process.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const app = fileURLToPath(new URL('./fixtures/app.mjs', import.meta.url));
+const shortLived = fileURLToPath(new URL('./fixtures/short-lived.mjs', import.meta.url));
 const appCjs = fileURLToPath(new URL('./fixtures/app.cjs', import.meta.url));
 
 const children: Child[] = [];
@@ -178,5 +179,19 @@ describe('signals', () => {
     expect(result.code).toBe(7);
     expect(child.stderr()).toMatch(/APP-HANDLER/);
     expect(receiver.spans.some((s) => s.name === 'work')).toBe(true);
+  });
+});
+
+describe('short-lived programs', () => {
+  it('flush their spans when the event loop empties, and still exit on their own', async () => {
+    receiver = await startOtlpReceiver();
+    const child = run([shortLived], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '60000', // only the exit flush can deliver the span
+    });
+    const result = await child.exited;
+    expect(result.code).toBe(0);
+    expect(receiver.spans.map((s) => s.name)).toContain('one-shot');
+    expect(child.stdout()).toBe('');
   });
 });
