@@ -1,114 +1,169 @@
 // Added CPU time per tools/call over InMemoryTransport (SDK 1.x, client and
-// server in one process, an echo tool), each configuration in a fresh child
-// process so that patches never overlap:
+// server in one process, an echo tool). Every configuration is its own
+// client/server pair in the SAME process, and the pairs take turns in blocks of
+// calls (order rotated each round), so JIT state, GC and machine noise fall on
+// all of them alike; "added" is the median of the per-round differences
+// between a configuration's block and the baseline block of the same round.
 //
-//   baseline          no telemetry at all
-//   metrics           instrumentMcpServer + an SDK MeterProvider (no tracer provider)
-//   metrics+span      as above + a tracer provider sampling every span (batch processor,
-//                     exporter that drops), so each call also makes a recorded SERVER span
-//   traceloop         @traceloop/instrumentation-mcp 0.27 (manuallyInstrument on Client and
-//                     Server) with the same tracer provider; it records client spans only
+// Two groups, each run in a few child processes:
+//   plain    nothing enters an OTel context (AsyncLocalStorage stays off):
+//            baseline, wrapper-only (no-op meter + tracer), metrics, client-metrics
+//   context  a context is in use (AsyncLocalStorage on, as in any app with a
+//            tracer registered) — the baseline pays that too:
+//            baseline, metrics+span, client-metrics+span, traceloop
 //
-// Writes the "## MCP server" section of docs/benchmarks.md.
-//   node bench/mcp-server.mjs            (run all, write the doc)
-//   node bench/mcp-server.mjs --mode X   (one child run; prints JSON)
+//   node --expose-gc bench/mcp-server.mjs           run all, write the doc section
+//   node --expose-gc bench/mcp-server.mjs --print   run all, print only
+//   BENCH_DIST=path/to/index.mjs ...                measure another build of the package
+//   node --expose-gc --cpu-prof bench/mcp-server.mjs --group plain --only metrics
+//                                                   one group in this process (baseline + metrics)
+//   node --expose-gc --cpu-prof bench/mcp-server.mjs --group plain --solo metrics
+//                                                   one pair alone (profiling)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'packages/instrumentation-mcp');
+const DIST = resolve(process.env.BENCH_DIST ?? join(PKG, 'dist/index.mjs'));
 const req = createRequire(join(PKG, 'package.json'));
 const load = (name) => import(pathToFileURL(req.resolve(name)).href);
-const MODES = [
-  'baseline',
-  'wrapper-only',
-  'metrics',
-  'metrics+span',
-  'traceloop',
-  'client-metrics',
-  'client-metrics+span',
-];
-const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
+const GROUPS = {
+  plain: ['baseline', 'wrapper-only', 'metrics', 'client-metrics'],
+  context: ['baseline', 'metrics+span', 'client-metrics+span', 'traceloop'],
+};
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 3_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
 const WARMUP = 3_000;
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-async function setup(mode) {
+function arg(name) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function sdk() {
   const api = await load('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = await load('@opentelemetry/context-async-hooks');
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  if (process.env.BENCH_ALS_ACTIVE === '1') {
-    // What any app with an active OTel context already pays: AsyncLocalStorage in use.
-    api.context.with(api.ROOT_CONTEXT.setValue(Symbol('warm'), 1), () => undefined);
-  }
-  let meterProvider;
-  if (mode.includes('metrics')) {
-    const { MeterProvider, MetricReader } = await load('@opentelemetry/sdk-metrics');
-    class Reader extends MetricReader {
-      onShutdown() {
-        return Promise.resolve();
-      }
-      onForceFlush() {
-        return Promise.resolve();
-      }
+  const { MeterProvider, MetricReader } = await load('@opentelemetry/sdk-metrics');
+  const { BasicTracerProvider, BatchSpanProcessor, AlwaysOnSampler } = await load(
+    '@opentelemetry/sdk-trace-base',
+  );
+  class Reader extends MetricReader {
+    onShutdown() {
+      return Promise.resolve();
     }
-    meterProvider = new MeterProvider({ readers: [new Reader()] });
-    api.metrics.setGlobalMeterProvider(meterProvider);
+    onForceFlush() {
+      return Promise.resolve();
+    }
   }
-  if (mode.endsWith('+span') || mode === 'traceloop') {
-    const { BasicTracerProvider, BatchSpanProcessor, AlwaysOnSampler } = await load(
-      '@opentelemetry/sdk-trace-base',
-    );
-    const drop = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
-    const provider = new BasicTracerProvider({
-      sampler: new AlwaysOnSampler(),
-      spanProcessors: [new BatchSpanProcessor(drop, { maxQueueSize: 65_536 })],
-    });
-    api.trace.setGlobalTracerProvider(provider);
-  }
+  const drop = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
+  return {
+    api,
+    contextManager: () => new AsyncLocalStorageContextManager().enable(),
+    meterProvider: () => new MeterProvider({ readers: [new Reader()] }),
+    tracerProvider: () =>
+      new BasicTracerProvider({
+        sampler: new AlwaysOnSampler(),
+        spanProcessors: [new BatchSpanProcessor(drop, { maxQueueSize: 65_536 })],
+      }),
+  };
+}
+
+async function pair(mode, s) {
   const { McpServer } = await load('@modelcontextprotocol/sdk/server/mcp.js');
   const { Client } = await load('@modelcontextprotocol/sdk/client/index.js');
-  const { Server } = await load('@modelcontextprotocol/sdk/server/index.js');
   const { InMemoryTransport } = await load('@modelcontextprotocol/sdk/inMemory.js');
-  if (mode === 'traceloop') {
-    const { McpInstrumentation } = await load('@traceloop/instrumentation-mcp');
-    const inst = new McpInstrumentation();
-    inst.manuallyInstrument({ Client, Server });
-  }
+  const { instrumentMcpServer, instrumentMcpClient } = await import(pathToFileURL(DIST).href);
+  const noop = {
+    meterProvider: { getMeter: () => s.api.createNoopMeter() },
+    tracerProvider: new s.api.ProxyTracerProvider(),
+  };
   const server = new McpServer({ name: 'bench', version: '1.0.0' });
-  if (mode === 'metrics' || mode === 'metrics+span' || mode === 'wrapper-only') {
-    const { instrumentMcpServer } = await import(pathToFileURL(join(PKG, 'dist/index.mjs')).href);
-    instrumentMcpServer(server);
+  if (mode === 'wrapper-only') instrumentMcpServer(server, noop);
+  if (mode === 'metrics')
+    instrumentMcpServer(server, { ...noop, meterProvider: s.meterProvider() });
+  if (mode === 'metrics+span') {
+    instrumentMcpServer(server, {
+      meterProvider: s.meterProvider(),
+      tracerProvider: s.tracerProvider(),
+    });
   }
   server.registerTool('echo', { description: 'echo' }, async () => ({
     content: [{ type: 'text', text: 'echo' }],
   }));
+  let ClientClass = Client;
+  if (mode === 'traceloop') {
+    // A subclass, so that traceloop's prototype patch reaches this pair's client only.
+    ClientClass = class TraceloopClient extends Client {};
+    const { McpInstrumentation } = await load('@traceloop/instrumentation-mcp');
+    const inst = new McpInstrumentation();
+    inst.setTracerProvider(s.tracerProvider());
+    inst.manuallyInstrument({ Client: ClientClass });
+  }
+  const client = new ClientClass({ name: 'bench-client', version: '1.0.0' });
+  if (mode === 'client-metrics') {
+    instrumentMcpClient(client, { ...noop, meterProvider: s.meterProvider() });
+  }
+  if (mode === 'client-metrics+span') {
+    instrumentMcpClient(client, {
+      meterProvider: s.meterProvider(),
+      tracerProvider: s.tracerProvider(),
+    });
+  }
   const [a, b] = InMemoryTransport.createLinkedPair();
   await server.connect(b);
-  const client = new Client({ name: 'bench-client', version: '1.0.0' });
-  if (mode.startsWith('client-')) {
-    const { instrumentMcpClient } = await import(pathToFileURL(join(PKG, 'dist/index.mjs')).href);
-    instrumentMcpClient(client);
-  }
   await client.connect(a);
-  return { client, meterProvider };
+  return () => client.callTool({ name: 'echo', arguments: {} });
 }
 
-async function child(mode) {
-  const { client } = await setup(mode);
-  const call = () => client.callTool({ name: 'echo', arguments: {} });
-  for (let i = 0; i < WARMUP; i++) await call();
-  const start = process.cpuUsage();
-  for (let i = 0; i < CALLS; i++) await call();
-  const used = process.cpuUsage(start);
-  process.stdout.write(
-    JSON.stringify({ mode, usPerCall: (used.user + used.system) / CALLS }) + '\n',
-  );
-  process.exit(0);
+/** One group in this process: prints {mode: [µs per call per round]} and {mode: [added per round]}. */
+async function runGroup(group, only) {
+  const solo = arg('--solo');
+  const modes =
+    solo !== undefined
+      ? [solo]
+      : GROUPS[group].filter((m) => only === undefined || m === only || m === 'baseline');
+  const s = await sdk();
+  s.api.context.setGlobalContextManager(s.contextManager());
+  if (group === 'context') {
+    s.api.context.with(s.api.ROOT_CONTEXT.setValue(Symbol('in use'), 1), () => undefined);
+  }
+  const calls = {};
+  for (const mode of modes) {
+    calls[mode] = await pair(mode, s);
+    for (let i = 0; i < WARMUP; i++) await calls[mode]();
+  }
+  // One full collection after warm-up, then time for its concurrent sweeping to
+  // finish: a gc() before each block would bill that background work to the block.
+  globalThis.gc?.();
+  await new Promise((r) => setTimeout(r, 200));
+  const perCall = Object.fromEntries(modes.map((m) => [m, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < modes.length; k++) {
+      const mode = modes[(k + r) % modes.length];
+      const call = calls[mode];
+      const start = process.cpuUsage();
+      for (let i = 0; i < BLOCK; i++) await call();
+      const used = process.cpuUsage(start);
+      perCall[mode].push((used.user + used.system) / BLOCK);
+    }
+  }
+  process.stdout.write(JSON.stringify(perCall) + '\n');
 }
+
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quartiles = (xs) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil(((s.length - 1) * 3) / 4)]];
+};
 
 function machine() {
   const cpu = readFileSync('/proc/cpuinfo', 'utf8')
@@ -118,6 +173,7 @@ function machine() {
     cpu: cpu ?? os.cpus()[0]?.model,
     nproc: os.availableParallelism(),
     node: process.version,
+    load: os.loadavg()[0].toFixed(2),
   };
 }
 
@@ -132,56 +188,96 @@ function writeSection(markdown) {
   writeFileSync(file, doc.trimEnd() + '\n\n' + markdown.trim() + '\n');
 }
 
-async function main() {
-  const results = Object.fromEntries(MODES.map((m) => [m, []]));
-  // Interleave the modes so that machine noise spreads over all of them.
-  for (let r = 0; r < RUNS; r++) {
-    for (const mode of MODES) {
-      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--mode', mode], {
-        encoding: 'utf8',
-        env: { ...process.env, BENCH_CALLS: String(CALLS) },
-      });
-      results[mode].push(JSON.parse(out.trim().split('\n').pop()).usPerCall);
+function measure(group) {
+  const perCall = {};
+  const added = {};
+  for (let p = 0; p < PROCESSES; p++) {
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), '--group', group],
+      { encoding: 'utf8', env: { ...process.env, BENCH_DIST: DIST } },
+    );
+    const rounds = JSON.parse(out.trim().split('\n').pop());
+    for (const [mode, xs] of Object.entries(rounds)) {
+      (perCall[mode] ??= []).push(...xs);
+      (added[mode] ??= []).push(...xs.map((x, i) => x - rounds.baseline[i]));
     }
   }
-  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  const base = median(results.baseline);
-  const m = machine();
-  const rows = MODES.map((mode) => {
-    const v = median(results[mode]);
-    const added = v - base;
-    return `| ${mode} | ${v.toFixed(1)} | ${mode === 'baseline' ? '—' : `${added.toFixed(2)} µs (${((added / base) * 100).toFixed(1)}%)`} |`;
+  return GROUPS[group].map((mode) => {
+    const base = median(perCall.baseline);
+    const [lo, hi] = quartiles(added[mode]);
+    const a = median(added[mode]);
+    return {
+      mode,
+      us: median(perCall[mode]),
+      added: mode === 'baseline' ? undefined : a,
+      pct: (a / base) * 100,
+      iqr: `${lo.toFixed(1)}…${hi.toFixed(1)}`,
+    };
   });
+}
+
+function table(rows) {
+  return rows
+    .map((r) =>
+      r.added === undefined
+        ? `| ${r.mode} | ${r.us.toFixed(1)} | — | — |`
+        : `| ${r.mode} | ${r.us.toFixed(1)} | ${r.added.toFixed(1)} µs (${r.pct.toFixed(1)}%) | ${r.iqr} |`,
+    )
+    .join('\n');
+}
+
+async function main() {
+  const m = machine();
+  const plain = measure('plain');
+  const ctx = measure('context');
+  const blocks = PROCESSES * ROUNDS;
   const md = `## MCP server
 
-Added CPU time (user + system, client and server in one process) per \`tools/call\` round trip over
-\`InMemoryTransport\`, SDK 1.x, an echo tool; median of ${RUNS} fresh processes × ${CALLS.toLocaleString('en')} calls after
-${WARMUP.toLocaleString('en')} warm-up calls. Run: \`pnpm build && node bench/mcp-server.mjs\`.
+CPU time (user + system, client and server in one process) per \`tools/call\` round trip over
+\`InMemoryTransport\`, SDK 1.x, an echo tool. Every configuration is its own client/server pair in the same
+process; the pairs take turns in blocks of ${BLOCK.toLocaleString('en')} calls (order rotated each round) after ${WARMUP.toLocaleString('en')} warm-up calls each; ${PROCESSES} processes × ${ROUNDS} rounds.
+"Added" is the median of the ${blocks} per-round differences from the baseline block of the same round
+(interquartile range in µs next to it). Run: \`pnpm build && node --expose-gc bench/mcp-server.mjs\`.
 
-Machine: ${m.cpu}, ${m.nproc} cores, Node ${m.node}, ${new Date().toISOString().slice(0, 10)}.
+Machine: ${m.cpu}, ${m.nproc} cores (shared), Node ${m.node}, load average ${m.load} at start, ${new Date().toISOString().slice(0, 10)}.
 
-| configuration | CPU µs per call | added |
-|---|---:|---:|
-${rows.join('\n')}
+Nothing enters an OpenTelemetry context (AsyncLocalStorage stays off):
 
-- **wrapper-only**: \`instrumentMcpServer\` with the API's no-op meter and tracer: the cost of the hooks alone.
-- **metrics**: \`instrumentMcpServer\` with an SDK MeterProvider and no tracer provider: one histogram record per
-  call (active requests are counted in plain integers and observed at collection time).
-- **metrics+span**: the same plus a tracer provider that samples every span (batch processor, dropping exporter).
+| configuration | CPU µs per call | added | added, IQR µs |
+|---|---:|---:|---:|
+${table(plain)}
+
+A context is in use (AsyncLocalStorage on, as in any app with a tracer registered; the baseline pays for it too):
+
+| configuration | CPU µs per call | added | added, IQR µs |
+|---|---:|---:|---:|
+${table(ctx)}
+
+- **wrapper-only**: \`instrumentMcpServer\` with a no-op meter and tracer: the cost of the hooks alone.
+- **metrics**: \`instrumentMcpServer\` with an SDK MeterProvider and no tracer: one histogram record per call
+  (active requests are plain integers observed at collection time); no context is entered.
+- **metrics+span**: the same plus a tracer provider that samples every span (batch processor, dropping
+  exporter): a recorded SERVER span per call, and the handler runs in its context.
 - **client-metrics** / **client-metrics+span**: \`instrumentMcpClient\` on the client instead (server not
-  instrumented), with the same providers: one \`mcp.client.operation.duration\` record per call, plus a sampled
-  CLIENT span and \`traceparent\` injected into \`params._meta\` (a copy of the request) in the \`+span\` case.
-- **traceloop**: \`@traceloop/instrumentation-mcp\` 0.27 wraps \`Client.request\` and \`Server.request\`, so on this
-  round trip it records the client's span only; on the server side it instruments only requests the *server* sends,
-  not incoming tool calls, and records no metrics.
+  instrumented): one \`mcp.client.operation.duration\` record per call, plus a sampled CLIENT span and
+  \`traceparent\` injected into \`params._meta\` (a copy of the request) in the \`+span\` case.
+- **traceloop**: \`@traceloop/instrumentation-mcp\` 0.27 (\`manuallyInstrument\` on this pair's \`Client\`) with the
+  same kind of tracer provider. It wraps \`Client.request\` and \`Server.request\`, so on this round trip it records
+  the client's span only; it does not instrument incoming tool calls on the server and records no metrics.
 - **@arizeai/openinference-instrumentation-mcp** 0.2 patches only the SSE, stdio and Streamable HTTP transport
   modules (to propagate context); it has nothing to hook on \`InMemoryTransport\` and records no spans or metrics of
   its own, so it cannot be measured on the same server.
+- The pairs of a group share one process, so the baseline pays for whatever the instrumented pairs switch on
+  process-wide; that is why the span configurations are measured against a baseline that already has
+  AsyncLocalStorage on (turning it on costs the uninstrumented round trip the difference between the two
+  baselines).
 `;
-  writeSection(md);
+  if (!process.argv.includes('--print')) writeSection(md);
   process.stderr.write(md + '\n');
 }
 
-const i = process.argv.indexOf('--mode');
-if (i >= 0) await child(process.argv[i + 1]);
+const group = arg('--group');
+if (group !== undefined) await runGroup(group, arg('--only'));
 else await main();
+process.exit(0);
