@@ -5,6 +5,7 @@ import {
   GEN_AI_COST,
   GEN_AI_DURATION,
   GEN_AI_TOKEN_USAGE,
+  GEN_AI_UNPRICED,
   L,
   TOTAL_TOKEN_TYPES,
 } from './metrics.js';
@@ -14,7 +15,13 @@ import type { AlertingRule } from './rule-types.js';
 
 export function llmAlerts(config: MixinConfig): AlertingRule[] {
   const s = config.selector;
-  const { llmUpstream: up, tokenBudget: tb, costBudget: cb, costSpike: cs } = config.alerts;
+  const {
+    llmUpstream: up,
+    tokenBudget: tb,
+    costBudget: cb,
+    costSpike: cs,
+    unpricedModel: un,
+  } = config.alerts;
   const keep = `job, ${L.provider}`;
   const calls = (...m: string[]) =>
     `sum by (${keep}) (increase(${sel(`${GEN_AI_DURATION}_count`, s, ...m)}[${up.window}]))`;
@@ -58,6 +65,14 @@ and ${spend('')} > ${num(cs.minUsd)}`,
       severity: cs.severity,
       summary: 'LLM spend of job {{ $labels.job }} spiked against the same hour a period ago.',
       description: `Job {{ $labels.job }} spent {{ $value | printf "%.2f" }} USD in the last ${cs.window}, more than ${num(cs.factor)}x the same window ${cs.baselineOffset} ago (and above ${num(cs.minUsd)} USD).`,
+    }),
+    alertRule(config, {
+      alert: 'LlmUnpricedModel',
+      expr: `sum by (job, ${L.provider}, ${L.model}) (increase(${sel(GEN_AI_UNPRICED, s)}[${un.window}])) > 0`,
+      for: un.for,
+      severity: un.severity,
+      summary: 'LLM model {{ $labels.gen_ai_request_model }} has no price: its spend is not counted.',
+      description: `Job {{ $labels.job }} made {{ $value | humanize }} calls to {{ $labels.gen_ai_provider_name }} model {{ $labels.gen_ai_request_model }} over the last ${un.window} with no known price: their tokens are recorded, their cost is missing from the spend panels and the budget alerts.`,
     }),
   ];
 }

@@ -1,7 +1,12 @@
 /* Alerts on the plumbing: scrape targets, cardinality overflow, the Node runtime. */
 import type { MixinConfig } from './config.js';
 import { alertRule } from './alert-helpers.js';
-import { NODE_EVENTLOOP_DELAY_P99, OVERFLOW_MATCHER, V8_HEAP_USED } from './metrics.js';
+import {
+  NODE_EVENTLOOP_DELAY_P99,
+  OVERFLOW_MATCHER,
+  V8_HEAP_LIMIT,
+  V8_HEAP_USED,
+} from './metrics.js';
 import { num, sel } from './promql.js';
 import type { AlertingRule } from './rule-types.js';
 
@@ -37,11 +42,13 @@ export function platformAlerts(config: MixinConfig): AlertingRule[] {
     }),
     alertRule(config, {
       alert: 'NodeHeapNearLimit',
-      expr: `sum by (job, instance) (${sel(V8_HEAP_USED, s)}) / ${num(heap.limitBytes)} > ${num(heap.ratio)}`,
+      // Used is per heap space, the limit one series per process: both summed to {job, instance}.
+      expr: `sum by (job, instance) (${sel(V8_HEAP_USED, s)})
+/ on (job, instance) sum by (job, instance) (${sel(V8_HEAP_LIMIT, s)}) > ${num(heap.ratio)}`,
       for: heap.for,
       severity: heap.severity,
       summary: 'V8 heap of {{ $labels.instance }} is near its limit.',
-      description: `The V8 heap of {{ $labels.instance }} (job {{ $labels.job }}) uses {{ $value | humanizePercentage }} of the configured limit of ${num(heap.limitBytes)} bytes (threshold ${num(heap.ratio * 100)}%).`,
+      description: `The V8 heap of {{ $labels.instance }} (job {{ $labels.job }}) uses {{ $value | humanizePercentage }} of its heap limit (threshold ${num(heap.ratio * 100)}%).`,
     }),
   ];
 }

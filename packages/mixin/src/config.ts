@@ -46,6 +46,8 @@ export interface MixinConfig {
     tokenBudget: AlertBase & { tokensPerDay: number; window: string };
     /** Rolling 30-day LLM spend forecast (predict_linear) to exceed `monthlyUsd` within `horizon`. */
     costBudget: AlertBase & { monthlyUsd: number; trendWindow: string; horizon: string };
+    /** Calls to a model with no known price during `window`: their cost is missing from the budgets. */
+    unpricedModel: AlertBase & { window: string };
     /** Spend over `window` more than `factor` times the same window `baselineOffset` ago. */
     costSpike: AlertBase & {
       factor: number;
@@ -65,10 +67,10 @@ export interface MixinConfig {
     /** Event-loop delay p99 above `p99Seconds`. */
     eventLoopLag: AlertBase & { p99Seconds: number };
     /**
-     * V8 heap in use above `ratio` of `limitBytes`. Set `limitBytes` to the process'
-     * heap limit (`--max-old-space-size`, or `v8.getHeapStatistics().heap_size_limit`).
+     * V8 heap in use (summed over heap spaces) above `ratio` of the heap limit the
+     * process exports (`v8js_memory_heap_limit_bytes`, from `@mcpmeter/node`).
      */
-    heap: AlertBase & { ratio: number; limitBytes: number };
+    heap: AlertBase & { ratio: number };
   };
 }
 
@@ -126,12 +128,13 @@ export function defaultConfig(): MixinConfig {
         for: '15m',
         severity: 'warning',
       },
+      unpricedModel: { window: '1h', for: '15m', severity: 'warning' },
       activeRequests: { max: 100, for: '5m', severity: 'warning' },
       stuckSessions: { minOpen: 5, idleWindow: '30m', for: '15m', severity: 'warning' },
       cardinalityOverflow: { for: '1m', severity: 'warning' },
       targetDown: { for: '5m', severity: 'critical' },
       eventLoopLag: { p99Seconds: 0.5, for: '5m', severity: 'warning' },
-      heap: { ratio: 0.9, limitBytes: 4 * 1024 ** 3, for: '5m', severity: 'critical' },
+      heap: { ratio: 0.9, for: '5m', severity: 'critical' },
     },
   };
 }

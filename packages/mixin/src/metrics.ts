@@ -21,6 +21,8 @@ export const GEN_AI_UNPRICED = 'gen_ai_client_cost_unpriced_total';
 export const NODE_EVENTLOOP_DELAY_P99 = 'nodejs_eventloop_delay_p99_seconds';
 /** From @opentelemetry/instrumentation-runtime-node (`v8js.memory.heap.used`, unit By, per heap space). */
 export const V8_HEAP_USED = 'v8js_memory_heap_used_bytes';
+/** From @mcpmeter/node (`v8js.memory.heap.limit`, unit By, one series per process: the heap size limit). */
+export const V8_HEAP_LIMIT = 'v8js_memory_heap_limit_bytes';
 
 /**
  * `input` and `output` are totals (cache and reasoning tokens are breakdowns of

@@ -7,6 +7,8 @@ const calls = (provider: string, extra = '') =>
   `gen_ai_client_operation_duration_seconds_count{job="gw", gen_ai_provider_name="${provider}", gen_ai_request_model="m"${extra}}`;
 const tokens = (job: string) =>
   `gen_ai_client_token_usage_sum{job="${job}", gen_ai_provider_name="openai", gen_ai_request_model="m", gen_ai_token_type="input"}`;
+const unpriced = (model: string) =>
+  `gen_ai_client_cost_unpriced_total{job="gw", gen_ai_provider_name="openai", gen_ai_request_model="${model}"}`;
 const cost = (job: string) =>
   `gen_ai_client_cost_usd_total{job="${job}", gen_ai_provider_name="openai", gen_ai_request_model="m", gen_ai_token_type="input", mcpmeter_price_source="catalog"}`;
 
@@ -97,6 +99,44 @@ export const llmCases: PromtoolCase[] = [
         active: [{ job: 'spiky', severity: a.costSpike.severity }],
       },
       { at: '24h', alert: 'LlmCostSpike', active: [] },
+    ],
+  },
+  {
+    name: 'LlmUnpricedModel: calls to a model with no price page; a model that stopped being called resolves',
+    silent: ['old-model'],
+    series: [
+      // old-model: unpriced calls in the first 10 minutes, none since.
+      [unpriced('old-model'), '0+1x10 10x200'],
+      // my-model: one unpriced call a minute from minute 100 on.
+      [unpriced('my-model'), '0x100 1+1x100'],
+    ],
+    checks: [
+      { at: '95m', alert: 'LlmUnpricedModel', active: [] },
+      {
+        at: '105m',
+        alert: 'LlmUnpricedModel',
+        active: [
+          {
+            alertstate: 'pending',
+            job: 'gw',
+            gen_ai_provider_name: 'openai',
+            gen_ai_request_model: 'my-model',
+            severity: a.unpricedModel.severity,
+          },
+        ],
+      },
+      {
+        at: '3h',
+        alert: 'LlmUnpricedModel',
+        active: [
+          {
+            job: 'gw',
+            gen_ai_provider_name: 'openai',
+            gen_ai_request_model: 'my-model',
+            severity: a.unpricedModel.severity,
+          },
+        ],
+      },
     ],
   },
 ];

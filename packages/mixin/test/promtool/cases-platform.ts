@@ -3,8 +3,11 @@ import { defaultConfig } from '../../src/config.js';
 import type { PromtoolCase } from './harness.js';
 
 const a = defaultConfig().alerts;
+const GIB = 1024 ** 3;
 const heapUsed = (instance: string, space: string) =>
   `v8js_memory_heap_used_bytes{job="mcp", instance="${instance}", v8js_heap_space_name="${space}"}`;
+const heapLimit = (instance: string) =>
+  `v8js_memory_heap_limit_bytes{job="mcp", instance="${instance}", otel_scope_name="@mcpmeter/node"}`;
 
 export const platformCases: PromtoolCase[] = [
   {
@@ -90,13 +93,18 @@ export const platformCases: PromtoolCase[] = [
     ],
   },
   {
-    name: 'NodeHeapNearLimit: heap summed over spaces near the limit pages',
-    silent: ['half:1'],
+    name: 'NodeHeapNearLimit: heap summed over spaces near the exported limit pages',
+    silent: ['half:1', 'small:1'],
     series: [
-      [heapUsed('full:1', 'old_space'), `${Math.round(a.heap.limitBytes * 0.85)}x15`],
-      [heapUsed('full:1', 'new_space'), `${Math.round(a.heap.limitBytes * 0.08)}x15`],
-      [heapUsed('half:1', 'old_space'), `${Math.round(a.heap.limitBytes * 0.45)}x15`],
-      [heapUsed('half:1', 'new_space'), `${Math.round(a.heap.limitBytes * 0.05)}x15`],
+      [heapLimit('full:1'), `${GIB * 4}x15`],
+      [heapUsed('full:1', 'old_space'), `${Math.round(GIB * 4 * 0.85)}x15`],
+      [heapUsed('full:1', 'new_space'), `${Math.round(GIB * 4 * 0.08)}x15`],
+      [heapLimit('half:1'), `${GIB * 4}x15`],
+      [heapUsed('half:1', 'old_space'), `${Math.round(GIB * 4 * 0.45)}x15`],
+      [heapUsed('half:1', 'new_space'), `${Math.round(GIB * 4 * 0.05)}x15`],
+      // The same bytes as full:1 are fine on a process with a 16 GiB limit.
+      [heapLimit('small:1'), `${GIB * 16}x15`],
+      [heapUsed('small:1', 'old_space'), `${Math.round(GIB * 4 * 0.93)}x15`],
     ],
     checks: [
       {
