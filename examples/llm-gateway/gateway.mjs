@@ -16,6 +16,7 @@
  * UPSTREAM_BASE_URL it starts the local fake upstream, so it works offline.
  * Env: PORT (8787), HOST (127.0.0.1), UPSTREAM_BASE_URL, UPSTREAM_PROVIDER (openai),
  * UPSTREAM_CATALOG_PROVIDER, UPSTREAM_API_KEY, GATEWAY_MODEL (gpt-4.1-mini),
+ * UPSTREAM_TIMEOUT_MS (120000: an upstream call that takes longer is cut and answered 504),
  * OTEL_EXPORTER_PROMETHEUS_PORT (9464: /metrics).
  */
 import { createServer } from 'node:http';
@@ -28,7 +29,7 @@ const MAX_BODY = 1024 * 1024;
  * Starts the gateway.
  * @param {{
  *   port?: number, host?: string, upstreamBaseURL: string, providerName?: string,
- *   catalogProvider?: string, apiKey?: string, defaultModel?: string,
+ *   catalogProvider?: string, apiKey?: string, defaultModel?: string, timeoutMs?: number,
  *   llm?: Omit<import('@mcpmeter/instrumentation-llm').InstrumentFetchOptions, 'endpoints'>
  * }} options
  */
@@ -45,6 +46,7 @@ export async function startGateway(options) {
     ],
   });
   const defaultModel = options.defaultModel ?? 'gpt-4.1-mini';
+  const timeoutMs = options.timeoutMs ?? 120_000;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err) => {
@@ -82,7 +84,8 @@ export async function startGateway(options) {
       upstreamRes = await relayFetch(`${upstream}/chat/completions`, {
         method: 'POST',
         headers,
-        signal: ac.signal,
+        // The client going away cancels the call; a slow upstream ends as a timeout.
+        signal: AbortSignal.any([ac.signal, AbortSignal.timeout(timeoutMs)]),
         body: JSON.stringify({
           model: typeof body.model === 'string' ? body.model : defaultModel,
           messages: body.messages,
@@ -92,8 +95,14 @@ export async function startGateway(options) {
         }),
       });
     } catch (err) {
-      res.writeHead(502, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ error: 'upstream unreachable', detail: String(err) }));
+      const timedOut = /** @type {{ name?: unknown }} */ (err)?.name === 'TimeoutError';
+      res.writeHead(timedOut ? 504 : 502, { 'content-type': 'application/json' });
+      return void res.end(
+        JSON.stringify({
+          error: timedOut ? `upstream timeout after ${timeoutMs} ms` : 'upstream unreachable',
+          detail: String(err),
+        }),
+      );
     }
     if (!upstreamRes.ok) {
       await upstreamRes.body?.cancel();
@@ -157,6 +166,17 @@ async function readJson(req) {
   }
 }
 
+/** @param {string | undefined} value */
+function timeoutFromEnv(value) {
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = Number(value);
+  if (Number.isInteger(ms) && ms > 0) return ms;
+  process.stderr.write(
+    `llm-gateway: UPSTREAM_TIMEOUT_MS is ${JSON.stringify(value)}; use a whole number of milliseconds such as 30000 (using the default 120000)\n`,
+  );
+  return undefined;
+}
+
 async function main() {
   const { register } = await import('@mcpmeter/node');
   const telemetry = register({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'llm-gateway' });
@@ -180,6 +200,7 @@ async function main() {
     catalogProvider: process.env.UPSTREAM_CATALOG_PROVIDER,
     apiKey: process.env.UPSTREAM_API_KEY,
     defaultModel: process.env.GATEWAY_MODEL,
+    timeoutMs: timeoutFromEnv(process.env.UPSTREAM_TIMEOUT_MS),
   });
   await telemetry.ready.catch((err) => process.stderr.write(`llm-gateway: ${String(err)}\n`));
   process.stderr.write(

@@ -70,6 +70,30 @@ describe('llm-gateway (in process)', () => {
     expect(sumOf(findMetric(all, 'gen_ai.client.active_requests'))).toBe(0);
   });
 
+  it('cuts an upstream that does not answer within timeoutMs: 504, recorded as a timeout', async () => {
+    const slow = await startGateway({
+      upstreamBaseURL: upstream.baseURL,
+      providerName: 'openai',
+      timeoutMs: 200,
+    });
+    try {
+      const res = await fetch(`${slow.url}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...fakeHeaders({ scenario: 'hang' }) },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(res.status).toBe(504);
+      expect(((await res.json()) as { error: string }).error).toContain('timeout');
+    } finally {
+      await slow.close();
+    }
+    const all = await otel.collect();
+    expect(
+      countOf(findMetric(all, 'gen_ai.client.operation.duration'), { 'error.type': 'timeout' }),
+    ).toBe(1);
+    expect(sumOf(findMetric(all, 'gen_ai.client.active_requests'))).toBe(0);
+  });
+
   it('rejects a body without messages with a clear message', async () => {
     const res = await chat({ prompt: 'hi' });
     expect(res.status).toBe(400);
