@@ -15,6 +15,8 @@
 //   node --expose-gc bench/mcp-server.mjs           run all, write the doc section
 //   node --expose-gc bench/mcp-server.mjs --print   run all, print only
 //   BENCH_DIST=path/to/index.mjs ...                measure another build of the package
+//   BENCH_COMPARE=path/to/index.mjs ... --group plain
+//                                                   also measure that build's pairs ("X@compare")
 //   node --expose-gc --cpu-prof bench/mcp-server.mjs --group plain --only metrics
 //                                                   one group in this process (baseline + metrics)
 //   node --expose-gc --cpu-prof bench/mcp-server.mjs --group plain --solo metrics
@@ -29,6 +31,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'packages/instrumentation-mcp');
 const DIST = resolve(process.env.BENCH_DIST ?? join(PKG, 'dist/index.mjs'));
+// Another build measured next to DIST in the same process (modes "X@compare").
+const COMPARE = process.env.BENCH_COMPARE && resolve(process.env.BENCH_COMPARE);
 const req = createRequire(join(PKG, 'package.json'));
 const load = (name) => import(pathToFileURL(req.resolve(name)).href);
 const GROUPS = {
@@ -73,11 +77,13 @@ async function sdk() {
   };
 }
 
-async function pair(mode, s) {
+async function pair(spec, s) {
+  const [mode, other] = spec.split('@');
+  const dist = other === undefined ? DIST : COMPARE;
   const { McpServer } = await load('@modelcontextprotocol/sdk/server/mcp.js');
   const { Client } = await load('@modelcontextprotocol/sdk/client/index.js');
   const { InMemoryTransport } = await load('@modelcontextprotocol/sdk/inMemory.js');
-  const { instrumentMcpServer, instrumentMcpClient } = await import(pathToFileURL(DIST).href);
+  const { instrumentMcpServer, instrumentMcpClient } = await import(pathToFileURL(dist).href);
   const noop = {
     meterProvider: { getMeter: () => s.api.createNoopMeter() },
     tracerProvider: new s.api.ProxyTracerProvider(),
@@ -126,7 +132,11 @@ async function runGroup(group, only) {
   const modes =
     solo !== undefined
       ? [solo]
-      : GROUPS[group].filter((m) => only === undefined || m === only || m === 'baseline');
+      : GROUPS[group]
+          .filter((m) => only === undefined || m === only || m === 'baseline')
+          .flatMap((m) =>
+            COMPARE && m !== 'baseline' && m !== 'traceloop' ? [m, `${m}@compare`] : [m],
+          );
   const s = await sdk();
   s.api.context.setGlobalContextManager(s.contextManager());
   if (group === 'context') {

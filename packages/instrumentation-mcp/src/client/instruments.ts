@@ -1,7 +1,10 @@
 import type { Histogram, Meter, ObservableResult } from '@opentelemetry/api';
 import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
 
-const INSTRUMENTS = Symbol.for('mcpmeter.instrumentation-mcp.client-instruments');
+// Shared by every copy of this package in the process that has the same
+// instruments shape; bump the suffix when that shape changes, so that two
+// versions side by side never call each other's methods.
+const INSTRUMENTS = Symbol.for('mcpmeter.instrumentation-mcp.client-instruments.v2');
 type GlobalWithInstruments = typeof globalThis & {
   [INSTRUMENTS]?: WeakMap<Meter, ClientInstruments>;
 };

@@ -1,7 +1,11 @@
 import type { Attributes, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
 import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+import type { ActiveCount, SeriesInstruments } from '../series.js';
 
-const INSTRUMENTS = Symbol.for('mcpmeter.instrumentation-mcp.server-instruments');
+// Shared by every copy of this package in the process that has the same
+// instruments shape; bump the suffix when that shape changes, so that two
+// versions side by side never call each other's methods.
+const INSTRUMENTS = Symbol.for('mcpmeter.instrumentation-mcp.server-instruments.v2');
 type GlobalWithInstruments = typeof globalThis & {
   [INSTRUMENTS]?: WeakMap<Meter, ServerInstruments>;
 };
@@ -12,11 +16,11 @@ type GlobalWithInstruments = typeof globalThis & {
  * version), so the active-request and active-session gauges are one count
  * whether servers were instrumented by hand or by `McpInstrumentation`.
  *
- * Hot path: one SDK call per request (the duration histogram). Active counts
- * are plain integers reported by observable callbacks at collection time, which
- * saves two `add` calls (~600 ns each) per request.
+ * Hot path: one SDK call per request (the duration histogram, with a cached
+ * attribute set). Active counts are plain integers reported by observable
+ * callbacks at collection time, which saves two `add` calls per request.
  */
-export class ServerInstruments {
+export class ServerInstruments implements SeriesInstruments {
   readonly duration: Histogram;
   readonly sessionDuration: Histogram;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
@@ -37,7 +41,7 @@ export class ServerInstruments {
   ]);
   private readonly methodAttrs = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME]);
   private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
-  private readonly activeRequests = new Map<string, number>();
+  private readonly activeRequests = new Map<string, ActiveCount>();
   private readonly activeSessions = new Map<string | undefined, number>();
 
   constructor(meter: Meter) {
@@ -57,8 +61,9 @@ export class ServerInstruments {
         unit: '{request}',
       })
       .addCallback((result: ObservableResult) => {
-        for (const [method, n] of this.activeRequests)
-          result.observe(n, this.methodAttrs.get(method));
+        for (const [method, count] of this.activeRequests) {
+          result.observe(count.n, this.methodAttrs.get(method));
+        }
       });
     meter
       .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_SESSIONS, {
@@ -72,13 +77,14 @@ export class ServerInstruments {
       });
   }
 
-  /** `method` must already be bounded. */
-  requestStarted(method: string): void {
-    this.activeRequests.set(method, (this.activeRequests.get(method) ?? 0) + 1);
-  }
-
-  requestEnded(method: string): void {
-    this.activeRequests.set(method, (this.activeRequests.get(method) ?? 1) - 1);
+  /** The in-flight count of `method` (already bounded): a request does `n++` and `n--` on it. */
+  activeCount(method: string): ActiveCount {
+    let count = this.activeRequests.get(method);
+    if (count === undefined) {
+      count = { n: 0 };
+      this.activeRequests.set(method, count);
+    }
+    return count;
   }
 
   sessionStarted(transport: string | undefined): void {

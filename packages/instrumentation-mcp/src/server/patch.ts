@@ -2,7 +2,7 @@ import { context, diag } from '@opentelemetry/api';
 import { describeError, errorClassName, warnOnce } from '@mcpmeter/core';
 import { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js';
 import { activeCallOf, type ActiveCall } from '../tool-context.js';
-import { ServerState, type McpServerLike } from './request.js';
+import { ServerState, type McpServerLike, type RequestRecord } from './request.js';
 import { instrumentSender } from '../client/patch.js';
 import type { SenderRole } from '../client/state.js';
 import type { TelemetrySource } from '../source.js';
@@ -87,20 +87,20 @@ export function instrumentProtocol(
     extra: unknown,
   ) {
     if (!state.source.enabled) return onrequest.call(this, request, extra);
-    let ctx;
+    let record: RequestRecord;
     try {
-      hookTransport(this._transport, state);
-      ctx = state.begin(this, request as JsonRpcRequestLike, extra);
+      if (this._transport !== state.hookedTransport) hookTransport(this._transport, state);
+      record = state.begin(this, request as JsonRpcRequestLike, extra);
     } catch (err) {
       diag.error(`mcpmeter: could not start MCP server telemetry: ${describeError(err)}`);
       return onrequest.call(this, request, extra);
     }
     try {
-      return ctx === undefined
+      return record.ctx === undefined
         ? onrequest.call(this, request, extra)
-        : context.with(ctx, onrequest, this, request, extra);
+        : context.with(record.ctx, onrequest, this, request, extra);
     } finally {
-      settleUnanswered(this, state, (request as JsonRpcRequestLike | undefined)?.id);
+      if (!record.ended) settleUnanswered(this, state, record);
     }
   };
 
@@ -144,16 +144,17 @@ export function instrumentProtocol(
  * handling was dropped (e.g. SDK 2.x refusing a request of another protocol
  * era without a reply): end it now so the active count does not leak.
  */
-function settleUnanswered(server: ProtocolLike, state: ServerState, id: unknown): void {
-  const record = state.pending.get(id);
-  if (record === undefined || record.ended) return;
+function settleUnanswered(server: ProtocolLike, state: ServerState, record: RequestRecord): void {
   const controllers = server._requestHandlerAbortControllers;
-  if (controllers instanceof Map && !controllers.has(id)) state.end(record, '_OTHER', undefined);
+  if (controllers instanceof Map && !controllers.has(record.id)) {
+    state.end(record, '_OTHER', undefined);
+  }
 }
 
 function hookTransport(transport: unknown, state: ServerState): void {
   if (transport === null || typeof transport !== 'object') return;
   const t = transport as TransportLike;
+  state.hookedTransport = transport;
   if (t[SENDER] === state || typeof t.send !== 'function') return;
   const send = t.send;
   Object.defineProperty(t, SENDER, { value: state, enumerable: false, configurable: true });
@@ -186,14 +187,16 @@ export function instrumentMcp(
   if (target[MCP_HOOKED] === true) return state;
   Object.defineProperty(mcp, MCP_HOOKED, { value: true, enumerable: false, configurable: true });
   hookToolStep(target, 'executeToolHandler', true, state);
-  hookToolStep(target, 'validateToolOutput', false, state);
+  // Without an output schema it returns at once and cannot throw: not worth a promise.
+  hookToolStep(target, 'validateToolOutput', false, state, hasOutputSchema);
   return state;
 }
 
 /*
  * The call is found by the request id in the handler's extra argument (1.x
  * `extra.requestId`, 2.x `ctx.mcpReq.id`), so this works without a context
- * manager; the OTel context is the fallback.
+ * manager and without entering one; the OTel context (which carries the call
+ * only while tool-scoped metrics are in use) is the fallback.
  */
 function callOf(args: unknown[], state: ServerState): ActiveCall | undefined {
   const extra = args[args.length - 1] as
@@ -202,15 +205,23 @@ function callOf(args: unknown[], state: ServerState): ActiveCall | undefined {
   return (id !== undefined ? state.pending.get(id) : undefined) ?? activeCallOf(context.active());
 }
 
+/** `validateToolOutput(tool, result, name)`: whether `tool` has an output schema to check. */
+function hasOutputSchema(args: unknown[]): boolean {
+  const tool = args[0] as { outputSchema?: unknown } | null | undefined;
+  return tool?.outputSchema != null;
+}
+
 function hookToolStep(
   target: Record<string | symbol, unknown>,
   name: string,
   marksRun: boolean,
   state: ServerState,
+  when?: (args: unknown[]) => boolean,
 ): void {
   const original = target[name];
   if (typeof original !== 'function') return;
   target[name] = function instrumentedToolStep(this: unknown, ...args: unknown[]) {
+    if (when !== undefined && !when(args)) return (original as Fn).apply(this, args);
     const call = callOf(args, state);
     if (call === undefined) return (original as Fn).apply(this, args);
     if (marksRun) call.handlerRan = true;

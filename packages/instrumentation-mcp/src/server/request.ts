@@ -4,13 +4,15 @@ import {
   context,
   trace,
   type Context,
+  type Link,
   type Span,
 } from '@opentelemetry/api';
 import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
 import { captureValue } from '../content.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
 import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
-import { serverParent } from '../meta.js';
+import { metaOf, serverParent } from '../meta.js';
+import { SeriesCache, type OperationSeries } from '../series.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
 import type { TelemetrySource } from '../source.js';
 
@@ -30,15 +32,18 @@ interface JsonRpcRequest {
 /** One request in flight. Ends exactly once: by its response, a cancel or a close. */
 export interface RequestRecord extends ActiveCall {
   readonly id: unknown;
-  readonly method: string;
-  readonly tool: string | undefined;
-  readonly prompt: string | undefined;
-  readonly operation: string | undefined;
+  /** Its labels; replaced once when `initialize` settles the protocol version. */
+  series: OperationSeries;
   readonly transport: unknown;
-  readonly networkTransport: string | undefined;
   readonly start: number;
   readonly span: Span;
-  protocolVersion: string | undefined;
+  /**
+   * The context the handler must run in, or undefined when running it in the
+   * current context loses nothing (no recording span, no remote parent, no
+   * tool-scoped metrics): entering a context costs an AsyncLocalStorage switch
+   * on every call, and makes every promise of the process pay for it after.
+   */
+  ctx: Context | undefined;
   ended: boolean;
 }
 
@@ -52,7 +57,10 @@ export class ServerState {
   readonly tools: BoundedValues;
   readonly prompts = new BoundedValues();
   private readonly versions = createProtocolVersionLabels();
+  private readonly series = new SeriesCache(SpanKind.SERVER);
   owner: McpServerLike | undefined;
+  /** The transport whose `send` is hooked for this state. */
+  hookedTransport: unknown;
   private protocolVersion: string | undefined;
   private lastTransport: unknown;
   private transportLabel: string | undefined;
@@ -63,19 +71,13 @@ export class ServerState {
     this.tools = new BoundedValues(source.toolNames);
   }
 
-  /**
-   * Starts the record for `request`. Returns the context the handler must run
-   * in, or undefined when running it in the current context loses nothing (no
-   * recording span, no remote parent, no tool-scoped metrics): entering a
-   * context costs an AsyncLocalStorage switch on every call.
-   */
+  /** Starts the record for `request`; the caller runs the handler in `record.ctx`. */
   begin(
     protocol: { _transport?: unknown },
     request: JsonRpcRequest,
     extra: unknown,
-  ): Context | undefined {
+  ): RequestRecord {
     const source = this.source;
-    const instruments = source.instruments;
     const rawMethod = request.method;
     const method = typeof rawMethod === 'string' && METHODS.has(rawMethod) ? rawMethod : OTHER;
     const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
@@ -101,39 +103,37 @@ export class ServerState {
       prompt = this.promptLabel(rawName);
     }
     const version = this.protocolVersion ?? this.versionFromRequest(protocol, extra);
-    const target = tool ?? prompt;
-    const name = target === undefined || target === OTHER ? method : `${method} ${target}`;
-    const active = context.active();
-    const { parent, links } = serverParent(params, active);
-    const span = source.tracer.startSpan(
-      name,
-      {
-        kind: SpanKind.SERVER,
-        attributes: instruments.operationAttrs.get(
-          method,
-          tool,
-          prompt,
-          undefined,
-          operation,
-          version,
-          this.transportLabel,
-        ),
-        links,
-      },
-      parent,
-    );
-    if (span.isRecording()) this.describeSpan(span, request, transport, target, rawName, params);
-    const record: RequestRecord = {
-      id: request.id,
+    const series = this.series.get(
+      source.instruments,
       method,
       tool,
       prompt,
       operation,
+      version,
+      this.transportLabel,
+    );
+    const active = context.active();
+    let parent = active;
+    let links: Link[] | undefined;
+    // Most requests carry no trace context: do not pay for the propagator then.
+    const meta = metaOf(params);
+    if (meta !== undefined && (meta.traceparent !== undefined || meta.baggage !== undefined)) {
+      ({ parent, links } = serverParent(params, active));
+    }
+    const span = source.tracer.startSpan(
+      series.spanName,
+      links === undefined ? series.spanOptions : { ...series.spanOptions, links },
+      parent,
+    );
+    const recording = span.isRecording();
+    if (recording) this.describeSpan(span, request, transport, tool ?? prompt, rawName, params);
+    const record: RequestRecord = {
+      id: request.id,
+      series,
       transport,
-      networkTransport: this.transportLabel,
       start: performance.now(),
       span,
-      protocolVersion: version,
+      ctx: undefined,
       ended: false,
       toolLabel: tool,
       handlerRan: false,
@@ -143,11 +143,15 @@ export class ServerState {
     // A client reusing an id still in flight: the SDK forgets the first one too.
     if (previous !== undefined) this.end(previous, OTHER, undefined);
     this.pending.set(request.id, record);
-    instruments.requestStarted(method);
-    if (!span.isRecording() && links === undefined && parent === active && !toolMetricsInUse()) {
-      return undefined;
+    series.active.n++;
+    const toolMetrics = toolMetricsInUse();
+    if (recording || links !== undefined || parent !== active || toolMetrics) {
+      // The McpServer hooks find the call by request id; only tool-scoped
+      // metrics need it in the context.
+      const ctx = trace.setSpan(parent, span);
+      record.ctx = toolMetrics ? withActiveCall(ctx, record) : ctx;
     }
-    return withActiveCall(trace.setSpan(parent, span), record);
+    return record;
   }
 
   /** An outgoing message: ends the record of the request it answers, if any. */
@@ -166,9 +170,15 @@ export class ServerState {
       return;
     }
     const result = msg.result as Record<string, unknown> | undefined;
-    if (record.method === 'tools/call') {
+    const method = record.series.method;
+    if (method === 'tools/call') {
       if (this.source.content.enabled && record.span.isRecording() && result?.isError !== true) {
-        const text = captureValue(this.source.content, 'tool.result', result, String(record.tool));
+        const text = captureValue(
+          this.source.content,
+          'tool.result',
+          result,
+          String(record.series.tool),
+        );
         if (text !== undefined)
           record.span.setAttribute(semconv.ATTR_GEN_AI_TOOL_CALL_RESULT, text);
       }
@@ -179,9 +189,9 @@ export class ServerState {
       );
       return;
     }
-    if (record.method === 'initialize') this.onInitialized(record, result);
-    else if (record.method === 'tools/list') this.learnNames(this.tools, result?.tools);
-    else if (record.method === 'prompts/list') this.learnNames(this.prompts, result?.prompts);
+    if (method === 'initialize') this.onInitialized(record, result);
+    else if (method === 'tools/list') this.learnNames(this.tools, result?.tools);
+    else if (method === 'prompts/list') this.learnNames(this.prompts, result?.prompts);
     this.end(record, undefined, undefined);
   }
 
@@ -213,19 +223,11 @@ export class ServerState {
     if (record.ended) return;
     record.ended = true;
     if (this.pending.get(record.id) === record) this.pending.delete(record.id);
-    const instruments = this.source.instruments;
-    instruments.requestEnded(record.method);
-    instruments.duration.record(
+    const series = record.series;
+    series.active.n--;
+    series.instruments.duration.record(
       (performance.now() - record.start) / 1000,
-      instruments.operationAttrs.get(
-        record.method,
-        record.tool,
-        record.prompt,
-        errorType,
-        record.operation,
-        record.protocolVersion,
-        record.networkTransport,
-      ),
+      series.attributes(errorType),
     );
     const span = record.span;
     if (errorType !== undefined && span.isRecording()) {
@@ -271,7 +273,16 @@ export class ServerState {
     // The server chose this version, so it is a bounded value.
     if (typeof version === 'string') this.versions.add(version);
     this.protocolVersion = this.versions.has(version) ? (version as string) : undefined;
-    record.protocolVersion = this.protocolVersion;
+    const s = record.series;
+    record.series = this.series.get(
+      s.instruments,
+      s.method,
+      s.tool,
+      s.prompt,
+      s.operation,
+      this.protocolVersion,
+      s.transport,
+    );
     if (this.protocolVersion !== undefined) {
       record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
     }
