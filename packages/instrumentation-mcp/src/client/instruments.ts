@@ -1,5 +1,6 @@
 import type { Histogram, Meter, ObservableResult } from '@opentelemetry/api';
 import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+import type { ActiveCount, SeriesInstruments } from '../series.js';
 
 // Shared by every copy of this package in the process that has the same
 // instruments shape; bump the suffix when that shape changes, so that two
@@ -14,10 +15,10 @@ type GlobalWithInstruments = typeof globalThis & {
  * instrumented client (and by servers sending sampling, elicitation and roots
  * requests: the conventions measure a request on its sender).
  *
- * Hot path: one histogram record per request; requests in flight are a plain
- * integer per method, observed at collection time.
+ * Hot path: one histogram record per request, with a cached attribute set;
+ * requests in flight are a plain integer per method, observed at collection time.
  */
-export class ClientInstruments {
+export class ClientInstruments implements SeriesInstruments {
   readonly duration: Histogram;
   readonly sessionDuration: Histogram;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport, server.address. */
@@ -39,7 +40,7 @@ export class ClientInstruments {
     semconv.ATTR_SERVER_ADDRESS,
   ]);
   private readonly methodAttrs = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME]);
-  private readonly active = new Map<string, number>();
+  private readonly active = new Map<string, ActiveCount>();
 
   constructor(meter: Meter) {
     this.duration = meter.createHistogram(semconv.METRIC_MCP_CLIENT_OPERATION_DURATION, {
@@ -58,17 +59,20 @@ export class ClientInstruments {
         unit: '{request}',
       })
       .addCallback((result: ObservableResult) => {
-        for (const [method, n] of this.active) result.observe(n, this.methodAttrs.get(method));
+        for (const [method, count] of this.active) {
+          result.observe(count.n, this.methodAttrs.get(method));
+        }
       });
   }
 
-  /** `method` must already be bounded. */
-  requestStarted(method: string): void {
-    this.active.set(method, (this.active.get(method) ?? 0) + 1);
-  }
-
-  requestEnded(method: string): void {
-    this.active.set(method, (this.active.get(method) ?? 1) - 1);
+  /** The in-flight count of `method` (already bounded): a request does `n++` and `n--` on it. */
+  activeCount(method: string): ActiveCount {
+    let count = this.active.get(method);
+    if (count === undefined) {
+      count = { n: 0 };
+      this.active.set(method, count);
+    }
+    return count;
   }
 
   /** The instruments for `meter`, created on first use. */

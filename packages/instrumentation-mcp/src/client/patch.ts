@@ -1,7 +1,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import type { TelemetrySource } from '../source.js';
-import { ClientState, type OutgoingRecord, type SenderRole, type Started } from './state.js';
+import { ClientState, type OutgoingRecord, type SenderRole } from './state.js';
 
 /*
  * Hook point: the protocol layer's `request` (both SDK generations) and, in
@@ -100,21 +100,20 @@ function wrapRequest(
   const original = target[name] as Fn;
   target[name] = function instrumentedRequest(this: unknown, ...args: unknown[]) {
     if (!state.source.enabled) return original.apply(this, args);
-    let started: Started;
+    let record: OutgoingRecord;
     try {
-      started = state.begin(this as object, args[0] as object, signalOf(args));
+      record = state.begin(this as object, args[0] as object, signalOf(args));
     } catch (err) {
       diag.error(`mcpmeter: could not start MCP client telemetry: ${describeError(err)}`);
       return original.apply(this, args);
     }
-    const record = started.record;
-    if (started.request !== args[0]) args[0] = started.request;
+    if (record.send !== args[0]) args[0] = record.send;
     let result: unknown;
     try {
       result =
-        started.ctx === undefined
+        record.ctx === undefined
           ? original.apply(this, args)
-          : context.with(started.ctx, () => original.apply(this, args));
+          : context.with(record.ctx, original, this, ...args);
     } catch (err) {
       settle(state, record, false, err);
       throw err;

@@ -1,4 +1,5 @@
 import {
+  INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -18,6 +19,7 @@ import {
 } from '../errors.js';
 import { createProtocolVersionLabels } from '../labels.js';
 import { injectMeta } from '../meta.js';
+import { SeriesCache, type OperationSeries } from '../series.js';
 import type { TelemetrySource } from '../source.js';
 import { activeExecuteToolSpan } from './execute-tool.js';
 import { peerOf, type Peer } from './peer.js';
@@ -32,26 +34,19 @@ interface OutgoingRequest {
 
 /** One request sent and not yet settled. Ends exactly once. */
 export interface OutgoingRecord {
-  readonly method: string;
-  readonly tool: string | undefined;
-  readonly prompt: string | undefined;
-  readonly operation: string | undefined;
+  /** Its labels; replaced once when `initialize` settles the protocol version. */
+  series: OperationSeries;
   readonly peer: Peer;
   readonly start: number;
   readonly span: Span;
   /** False when the span is an agent framework's `execute_tool` span (not ours to end). */
   readonly ownSpan: boolean;
   readonly signal: AbortSignal | undefined;
-  protocolVersion: string | undefined;
-  ended: boolean;
-}
-
-/** What the request wrapper sends on: the request (maybe with `_meta` added) and the context to send it in. */
-export interface Started {
-  record: OutgoingRecord;
-  request: unknown;
+  /** The request to send: the caller's, or a copy with trace context in `_meta`. */
+  send: unknown;
   /** Context to run the SDK's send in (undefined: the current one). */
   ctx: Context | undefined;
+  ended: boolean;
 }
 
 const METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
@@ -67,6 +62,7 @@ export class ClientState {
   readonly tools: BoundedValues;
   readonly prompts = new BoundedValues();
   private readonly versions = createProtocolVersionLabels();
+  private readonly series = new SeriesCache(SpanKind.CLIENT);
   private protocolVersion: string | undefined;
   private lastTransport: unknown;
   private peer: Peer = peerOf(undefined);
@@ -81,7 +77,11 @@ export class ClientState {
     this.tools = new BoundedValues(source.toolNames);
   }
 
-  begin(protocol: object, request: OutgoingRequest, signal: AbortSignal | undefined): Started {
+  begin(
+    protocol: object,
+    request: OutgoingRequest,
+    signal: AbortSignal | undefined,
+  ): OutgoingRecord {
     const source = this.source;
     const rawMethod = request.method;
     const method = typeof rawMethod === 'string' && METHODS.has(rawMethod) ? rawMethod : OTHER;
@@ -105,6 +105,17 @@ export class ClientState {
       prompt = this.prompts.get(rawName);
     }
     const version = this.protocolVersion ?? this.versionOf(protocol, transport);
+    const instruments = source.clientInstruments;
+    const series = this.series.get(
+      instruments,
+      method,
+      tool,
+      prompt,
+      operation,
+      version,
+      peer.networkTransport,
+      peer.serverAddress,
+    );
     const active = context.active();
     const reused =
       operation !== undefined && source.reuseExecuteToolSpan
@@ -114,7 +125,7 @@ export class ClientState {
     if (reused !== undefined) {
       span = reused;
       span.setAttributes(
-        source.clientInstruments.operationAttrs.get(
+        instruments.operationAttrs.get(
           method,
           undefined,
           undefined,
@@ -126,68 +137,59 @@ export class ClientState {
         ),
       );
     } else {
-      const target = typeof rawName === 'string' ? rawName.slice(0, MAX_NAME) : undefined;
-      span = source.tracer.startSpan(
-        target === undefined ? method : `${method} ${target}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: source.clientInstruments.operationAttrs.get(
-            method,
-            tool,
-            prompt,
-            undefined,
-            operation,
-            version,
-            peer.networkTransport,
-            peer.serverAddress,
-          ),
-        },
-        active,
-      );
+      // The span is named after the name sent, bounded labels or not.
+      const target = tool ?? prompt;
+      const name =
+        typeof rawName !== 'string'
+          ? method
+          : rawName === target && target !== OTHER
+            ? series.spanName
+            : `${method} ${rawName.slice(0, MAX_NAME)}`;
+      span = source.tracer.startSpan(name, series.spanOptions, active);
     }
     const recording = span.isRecording();
     if (recording) this.describeSpan(span, request, transport, peer, rawName, params);
     const record: OutgoingRecord = {
-      method,
-      tool,
-      prompt,
-      operation,
+      series,
       peer,
       start: performance.now(),
       span,
       ownSpan: reused === undefined,
       signal,
-      protocolVersion: version,
+      send: request,
+      ctx: undefined,
       ended: false,
     };
     this.pending.add(record);
-    source.clientInstruments.requestStarted(method);
+    series.active.n++;
     // Nothing to propagate without a valid span context or baggage: skip the
     // context and the copy of the request.
     const spanCtx = span.spanContext();
-    if (!isSpanContextValid(spanCtx) && propagation.getBaggage(active) === undefined) {
-      return { record, request, ctx: undefined };
+    if (
+      (spanCtx === INVALID_SPAN_CONTEXT || !isSpanContextValid(spanCtx)) &&
+      propagation.getBaggage(active) === undefined
+    ) {
+      return record;
     }
     const sendCtx = reused !== undefined ? active : trace.setSpan(active, span);
-    return {
-      record,
-      request: injectMeta(request, sendCtx),
-      // Run the send inside our span only when it records, so that an HTTP
-      // client span made by the transport's fetch nests under it.
-      ctx: recording && reused === undefined ? sendCtx : undefined,
-    };
+    record.send = injectMeta(request, sendCtx);
+    // Run the send inside our span only when it records, so that an HTTP
+    // client span made by the transport's fetch nests under it.
+    if (recording && reused === undefined) record.ctx = sendCtx;
+    return record;
   }
 
   succeed(record: OutgoingRecord, result: unknown): void {
     if (record.ended) return;
     const r = result as Record<string, unknown> | null | undefined;
-    if (record.method === 'tools/call' && r?.isError === true) {
+    const method = record.series.method;
+    if (method === 'tools/call' && r?.isError === true) {
       this.end(record, semconv.ERROR_TYPE_VALUE_TOOL_ERROR, undefined);
       return;
     }
-    if (record.method === 'tools/list') this.learnNames(this.tools, r?.tools);
-    else if (record.method === 'prompts/list') this.learnNames(this.prompts, r?.prompts);
-    else if (record.method === 'initialize') this.onInitialized(record, r?.protocolVersion);
+    if (method === 'tools/list') this.learnNames(this.tools, r?.tools);
+    else if (method === 'prompts/list') this.learnNames(this.prompts, r?.prompts);
+    else if (method === 'initialize') this.onInitialized(record, r?.protocolVersion);
     this.end(record, undefined, undefined);
   }
 
@@ -247,22 +249,14 @@ export class ClientState {
     if (record.ended) return;
     record.ended = true;
     this.pending.delete(record);
-    const instruments = this.source.clientInstruments;
-    instruments.requestEnded(record.method);
+    record.send = undefined;
+    const series = record.series;
+    series.active.n--;
     const span = record.span;
     const recording = span.isRecording();
-    instruments.duration.record(
+    series.instruments.duration.record(
       (performance.now() - record.start) / 1000,
-      instruments.operationAttrs.get(
-        record.method,
-        record.tool,
-        record.prompt,
-        errorType,
-        record.operation,
-        record.protocolVersion,
-        record.peer.networkTransport,
-        record.peer.serverAddress,
-      ),
+      series.attributes(errorType),
       // The exemplar of this sample is the request's own span (a promise
       // reaction runs in the caller's context, whose span is the parent).
       recording ? trace.setSpan(ROOT_CONTEXT, span) : undefined,
@@ -286,7 +280,17 @@ export class ClientState {
     ) {
       this.protocolVersion = version;
     }
-    record.protocolVersion = this.protocolVersion;
+    const s = record.series;
+    record.series = this.series.get(
+      s.instruments,
+      s.method,
+      s.tool,
+      s.prompt,
+      s.operation,
+      this.protocolVersion,
+      s.transport,
+      s.serverAddress,
+    );
     if (this.protocolVersion !== undefined && record.span.isRecording()) {
       record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
     }
