@@ -15,7 +15,23 @@ it('runs the story, prints the metrics URL and series, and writes nothing to std
   });
   const result = await child.exited;
   expect(result.code, child.stderr()).toBe(0);
-  expect(child.stderr()).toMatch(/mcpmeter demo — metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
-  expect(child.stderr()).toMatch(/target_info\{[^}]*service_name="mcpmeter-demo"/);
+  const out = child.stderr();
+  expect(out).toMatch(/MCP server over Streamable HTTP — http:\/\/127\.0\.0\.1:\d+\/metrics/);
+  expect(out).toMatch(/tools\/call slow +1 /);
+  expect(out).toMatch(/tools\/call sharpen_claw +1 /);
+  expect(out).toMatch(
+    /exemplar: the le="[^"]+" bucket of tools\/call slow links to trace [0-9a-f]{32}/,
+  );
+  expect(out).toMatch(
+    /custom tool metric claw_sharpness_level\{gen_ai_tool_name="sharpen_claw"\}: 1 recorded/,
+  );
+  expect(out).toMatch(/tokens +chat gpt-4\.1-mini +input +120/);
+  expect(out).toMatch(/cost +openai gpt-4\.1-mini +input +\$0\.\d+ \(catalog\)/);
+  // the trace: agent span → MCP client span → MCP server span in another process
+  expect(out).toMatch(/One trace across three processes — trace_id [0-9a-f]{32}/);
+  expect(out).toMatch(
+    / {4}tools\/call slow {2}\[claws-agent, client\]\n {6}tools\/call slow {2}\[claws-http, server\]/,
+  );
+  expect(out).toMatch(/chat gpt-4\.1-mini {2}\[claws-agent, client\]/);
   expect(child.stdout()).toBe('');
 });
