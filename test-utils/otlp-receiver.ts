@@ -54,6 +54,8 @@ export interface OtlpReceiver {
   tracesUrl: string;
   spans: ReceivedSpan[];
   contentTypes: string[];
+  /** Bodies POSTed to /v1/metrics (OTLP metric push), undecoded. */
+  metricPosts: { contentType: string; body: Buffer }[];
   waitForSpans(
     predicate: (spans: ReceivedSpan[]) => boolean,
     timeoutMs?: number,
@@ -121,12 +123,21 @@ function normalize(body: any): ReceivedSpan[] {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const contentTypes: string[] = [];
+  const metricPosts: { contentType: string; body: Buffer }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const ct = String(req.headers['content-type'] ?? '');
       contentTypes.push(ct);
+      if (req.method === 'POST' && req.url?.startsWith('/v1/metrics')) {
+        metricPosts.push({ contentType: ct, body: Buffer.concat(chunks) });
+        res.writeHead(200, {
+          'content-type': ct.includes('json') ? 'application/json' : 'application/x-protobuf',
+        });
+        res.end(ct.includes('json') ? '{}' : undefined);
+        return;
+      }
       if (req.method !== 'POST' || !req.url?.startsWith('/v1/traces')) {
         // accept metrics/logs too, but keep only traces
         res.writeHead(req.method === 'POST' ? 200 : 404).end();
@@ -160,6 +171,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     tracesUrl: `${url}/v1/traces`,
     spans,
     contentTypes,
+    metricPosts,
     async waitForSpans(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {

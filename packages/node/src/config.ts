@@ -24,6 +24,7 @@ export interface ResolvedConfig {
   tracesExporter: TracesExporterName;
   otlpTracesEndpoint: string;
   otlpProtocol: OtlpProtocol;
+  otlpMetricsProtocol: OtlpProtocol;
   otlpHeaders: Record<string, string>;
   samplerEnvError?: ConfigurationError;
   runtimeMetrics: boolean;
@@ -184,6 +185,16 @@ export function resolveConfig(
     'http/protobuf',
   );
 
+  // OTEL_EXPORTER_OTLP_PROTOCOL was checked above (reported once if invalid).
+  const sharedProtocol = env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim().toLowerCase();
+  const otlpMetricsProtocol = oneOf(
+    'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+    undefined,
+    env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL,
+    ['http/protobuf', 'http/json'] as const,
+    sharedProtocol === 'http/json' ? 'http/json' : 'http/protobuf',
+  );
+
   let samplerEnvError: ConfigurationError | undefined;
   const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
   if (!options.traces?.sampler && sampler && !SAMPLERS.includes(sampler)) {
@@ -265,6 +276,7 @@ export function resolveConfig(
       ),
       otlpTracesEndpoint,
       otlpProtocol,
+      otlpMetricsProtocol,
       otlpHeaders: {
         ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
         ...parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),

@@ -1,6 +1,11 @@
 import { diag } from '@opentelemetry/api';
 import { ExemplarStore } from '@mcpmeter/core';
-import { createMetricsHandler, PrometheusReader } from '@mcpmeter/prometheus';
+import {
+  createFetchMetricsHandler,
+  createMetricsHandler,
+  PrometheusReader,
+  type FetchMetricsHandler,
+} from '@mcpmeter/prometheus';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +18,8 @@ import type { MetricsRequestHandler, PrometheusOptions } from './types.js';
 export interface Exposition {
   reader: MetricReader;
   handler: MetricsRequestHandler;
+  /** The same exposition for Web `Request` → `Response` servers (Hono, Bun, Next.js). */
+  fetchHandler?: FetchMetricsHandler;
   /** Set when exemplars are on: wrap the MeterProvider with `withExemplars(provider, store)`. */
   exemplars?: ExemplarStore;
 }
@@ -42,15 +49,17 @@ export function createExposition(
     cardinalitySelector: () => limit,
   });
   let handler: MetricsRequestHandler;
+  let fetchHandler: FetchMetricsHandler;
   try {
     handler = createMetricsHandler(reader, { auth: options.auth });
+    fetchHandler = createFetchMetricsHandler(reader, { auth: options.auth });
   } catch (err) {
     throw new ConfigurationError(
       'prometheus.auth',
       `mcpmeter: prometheus.auth is not usable (${(err as Error).message}); pass { bearerToken: '…' } or { username: '…', password: '…' } with non-empty strings.`,
     );
   }
-  return { reader, handler, exemplars };
+  return { reader, handler, fetchHandler, exemplars };
 }
 
 export interface MetricsServer {

@@ -6,6 +6,7 @@ import {
   W3CTraceContextPropagator,
   setGlobalErrorHandler,
 } from '@opentelemetry/core';
+import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
@@ -73,12 +74,14 @@ function createHandle(options: RegisterOptions): RegisterHandle {
 
   const readers: MetricReader[] = [];
   let metricsHandler: MetricsRequestHandler | undefined;
+  let fetchMetricsHandler: RegisterHandle['fetchMetricsHandler'];
   let exemplars: ExemplarStore | undefined;
   if (!config.disabled && config.metricsExporter === 'prometheus') {
     try {
       const exposition = createExposition(config, options.prometheus);
       readers.push(exposition.reader);
       metricsHandler = exposition.handler;
+      fetchMetricsHandler = exposition.fetchHandler;
       exemplars = exposition.exemplars;
     } catch (err) {
       // Only a malformed auth option gets here: serve nothing rather than serve openly.
@@ -89,10 +92,16 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   } else if (!config.disabled && config.metricsExporter === 'otlp') {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({
-          url: config.otlpMetricsEndpoint,
-          headers: config.otlpHeaders,
-        }),
+        exporter:
+          config.otlpMetricsProtocol === 'http/json'
+            ? new OTLPJsonMetricExporter({
+                url: config.otlpMetricsEndpoint,
+                headers: config.otlpHeaders,
+              })
+            : new OTLPMetricExporter({
+                url: config.otlpMetricsEndpoint,
+                headers: config.otlpHeaders,
+              }),
         exportIntervalMillis: config.exportIntervalMillis,
         cardinalityLimits: { default: config.cardinalityLimit },
       }),
@@ -111,6 +120,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
     meterProvider,
     tracerProvider,
     metricsHandler,
+    fetchMetricsHandler,
   };
   if (config.disabled) {
     diag.info('mcpmeter: OTEL_SDK_DISABLED=true; telemetry is off.');

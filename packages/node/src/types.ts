@@ -156,6 +156,12 @@ export interface RegisterHandle {
   tracerProvider: NodeTracerProvider;
   /** Serves the exposition from your own server (any mode, when metrics go to Prometheus). */
   metricsHandler?: MetricsRequestHandler;
+  /**
+   * The exposition as a Web handler, `Request` → `Promise<Response>`, for Hono
+   * (`app.get('/metrics', (c) => telemetry.fetchMetricsHandler(c.req.raw))`), Bun or
+   * Next.js route handlers. Undefined with `prometheus.engine: 'otel'`.
+   */
+  fetchMetricsHandler?: (request: Request) => Promise<Response>;
   /** `http://host:port/metrics` once `ready` resolved in `server` mode. */
   metricsUrl?: string;
 }

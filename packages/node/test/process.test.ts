@@ -122,6 +122,44 @@ describe('traces over OTLP', () => {
   });
 });
 
+describe('metrics over OTLP (OTEL_METRICS_EXPORTER=otlp)', () => {
+  it.each(['http/json', 'http/protobuf'])(
+    'pushes to a collector (%s) and opens no port',
+    async (protocol) => {
+      receiver = await startOtlpReceiver();
+      const child = run([app], {
+        OTEL_SERVICE_NAME: 'pushed',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_METRIC_EXPORT_INTERVAL: '200',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      });
+      await child.waitFor(/READY $/m);
+      const deadline = Date.now() + 15_000;
+      while (receiver.metricPosts.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const post = receiver.metricPosts[0]!;
+      expect(post.contentType).toContain(protocol === 'http/json' ? 'json' : 'protobuf');
+      const text =
+        protocol === 'http/json' ? post.body.toString('utf8') : post.body.toString('latin1');
+      // the resource and runtime metric names travel as plain strings in both encodings
+      expect(text).toContain('pushed');
+      expect(text).toContain('v8js.memory.heap.used');
+      if (protocol === 'http/json') {
+        const names = (
+          JSON.parse(text) as {
+            resourceMetrics: { scopeMetrics: { metrics: { name: string }[] }[] }[];
+          }
+        ).resourceMetrics.flatMap((r) =>
+          r.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.name)),
+        );
+        expect(names).toContain('v8js.memory.heap.limit');
+      }
+    },
+  );
+});
+
 describe('bad input in a real process', () => {
   it('OTEL_EXPORTER_PROMETHEUS_PORT=abc: one line naming the setting and the fix, and the app stays up', async () => {
     const child = run([app], {

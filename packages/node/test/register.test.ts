@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import express from 'express';
+import { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -110,6 +111,23 @@ describe('register()', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('mount mode: serves from a Hono app through the Web handler', async () => {
+    handle = register({
+      serviceName: 'hono-app',
+      prometheus: { mode: 'mount' },
+      traces: { exporter: 'none' },
+      handleSignals: false,
+    });
+    const app = new Hono();
+    app.get('/metrics', (c) => handle!.fetchMetricsHandler!(c.req.raw));
+    const res = await app.request('/metrics', {
+      headers: { accept: 'application/openmetrics-text' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/openmetrics/);
+    expect(await res.text()).toMatch(/service_name="hono-app"/);
   });
 
   it('a port in use rejects ready with a clear error, and the app keeps working', async () => {
