@@ -71,7 +71,8 @@ and ${spend('')} > ${num(cs.minUsd)}`,
       expr: `sum by (job, ${L.provider}, ${L.model}) (increase(${sel(GEN_AI_UNPRICED, s)}[${un.window}])) > 0`,
       for: un.for,
       severity: un.severity,
-      summary: 'LLM model {{ $labels.gen_ai_request_model }} has no price: its spend is not counted.',
+      summary:
+        'LLM model {{ $labels.gen_ai_request_model }} has no price: its spend is not counted.',
       description: `Job {{ $labels.job }} made {{ $value | humanize }} calls to {{ $labels.gen_ai_provider_name }} model {{ $labels.gen_ai_request_model }} over the last ${un.window} with no known price: their tokens are recorded, their cost is missing from the spend panels and the budget alerts.`,
     }),
   ];

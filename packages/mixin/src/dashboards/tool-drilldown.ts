@@ -20,8 +20,11 @@ import { DATASOURCE, datasourceVariable, labelVariable, stat, timeseries } from 
 
 export const TOOL_DRILLDOWN_UID = 'mcpmeter-mcp-tool';
 
-/** Series a tool author records inside a handler carry `gen_ai_tool_name`; ours and recorded ones are left out. */
-const NOT_CUSTOM = '__name__!~"mcp_.+|gen_ai_.+|.+_bucket|.+:.+"';
+/**
+ * Series a tool author records inside a handler carry `gen_ai_tool_name`; ours,
+ * recorded ones and Prometheus' own alert series (which copy the tool label) are left out.
+ */
+const NOT_CUSTOM = '__name__!~"mcp_.+|gen_ai_.+|.+_bucket|.+:.+|ALERTS|ALERTS_FOR_STATE"';
 
 export function toolDrilldownDashboard(config: MixinConfig): Dashboard {
   const n = recordedNames(config.rateWindow);

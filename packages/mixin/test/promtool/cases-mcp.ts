@@ -142,6 +142,11 @@ export const mcpCases: PromtoolCase[] = [
         `mcp_server_active_sessions{job="stuck", instance="s:1", network_transport="tcp"}`,
         `${a.stuckSessions.minOpen + 3}x70`,
       ],
+      // stuck: served requests in its first 10 minutes, none since.
+      [
+        `mcp_server_operation_duration_seconds_count{job="stuck", mcp_method_name="initialize"}`,
+        '0+1x10 10x60',
+      ],
       [
         `mcp_server_active_sessions{job="idle", instance="i:1", network_transport="tcp"}`,
         `${a.stuckSessions.minOpen}x70`,
