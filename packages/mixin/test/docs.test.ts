@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alertRules, dashboards, runbookAnchor } from '../src/index.js';
+import {
+  alertRules,
+  dashboards,
+  defaultConfig,
+  recordingRules,
+  runbookAnchor,
+} from '../src/index.js';
 
 const docs = join(import.meta.dirname, '..', '..', '..', 'docs');
 
@@ -21,5 +27,25 @@ describe('docs', () => {
       .filter((t) => t !== 'Panel' && !t.startsWith('-'));
     const titles = (d.panels ?? []).filter((p) => p.type !== 'row').map((p) => p.title);
     expect(rows).toEqual(titles);
+  });
+
+  it('the package README names every setting and alert, and counts the rules right', () => {
+    const md = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const c = defaultConfig();
+    for (const key of Object.keys(c).filter((k) => k !== 'alerts'))
+      expect(md).toContain(`\`${key}\``);
+    for (const [name, settings] of Object.entries(c.alerts)) {
+      expect(md).toContain(`\`alerts.${name}\``);
+      const row = md.split('\n').find((l) => l.includes(`\`alerts.${name}\``))!;
+      for (const key of Object.keys(settings).filter((k) => k !== 'severity'))
+        expect(row, `${name}.${key}`).toContain(`\`${key}\``);
+    }
+    const alerts = alertRules().groups.flatMap((g) => g.rules.map((r) => r.alert));
+    for (const a of alerts) expect(md).toContain(a);
+    expect(md).toContain(`${alerts.length} alerts`);
+    expect(md).toContain(
+      `${recordingRules().groups.flatMap((g) => g.rules).length} recording rules`,
+    );
+    expect(md).toContain(`${Object.keys(dashboards()).length} dashboards`);
   });
 });
