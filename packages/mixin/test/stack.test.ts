@@ -74,6 +74,14 @@ describe('examples/stack', () => {
     }
     const prom = compose.services.prometheus;
     expect(prom.command).toContain('--enable-feature=exemplar-storage');
+    // The examples listen on 127.0.0.1 by default: in a container, the app port and /metrics must
+    // listen on every interface to be reachable (published port, Prometheus scrape).
+    for (const name of ['mcp-server', 'llm-gateway']) {
+      const env = compose.services[name].environment as Record<string, string>;
+      expect(env.HOST, name).toBe('0.0.0.0');
+      expect(env.OTEL_EXPORTER_PROMETHEUS_HOST, name).toBe('0.0.0.0');
+      expect(compose.services[name].ports, name).toEqual([`${env.PORT}:${env.PORT}`]);
+    }
   });
 
   it('Grafana links exemplars to the provisioned Jaeger datasource and provisions the dashboards', () => {
