@@ -1,4 +1,5 @@
 import {
+  ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   context,
@@ -225,12 +226,16 @@ export class ServerState {
     if (this.pending.get(record.id) === record) this.pending.delete(record.id);
     const series = record.series;
     series.active.n--;
+    const span = record.span;
+    const recording = span.isRecording();
     series.instruments.duration.record(
       (performance.now() - record.start) / 1000,
       series.attributes(errorType),
+      // The response is sent from the transport's context, not the request's:
+      // name the request's span so the sample's exemplar points at it.
+      recording ? trace.setSpan(ROOT_CONTEXT, span) : undefined,
     );
-    const span = record.span;
-    if (errorType !== undefined && span.isRecording()) {
+    if (errorType !== undefined && recording) {
       span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
       if (isServerFault(errorType)) span.setStatus({ code: SpanStatusCode.ERROR, message });
     }
