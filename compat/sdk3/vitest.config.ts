@@ -46,7 +46,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: PACKAGES.map((p) => `packages/${p}/test/**/*.test.ts`),
+    include: [...PACKAGES.map((p) => `packages/${p}/test/**/*.test.ts`), 'compat/sdk3/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
