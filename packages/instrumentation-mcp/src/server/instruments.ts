@@ -1,14 +1,7 @@
 import type { Attributes, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
-import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+import { AttributeSetCache, semconv } from '@mcpmeter/core';
 import type { ActiveCount, SeriesInstruments } from '../series.js';
-
-// Shared by every copy of this package in the process that has the same
-// instruments shape; bump the suffix when that shape changes, so that two
-// versions side by side never call each other's methods.
-const INSTRUMENTS = Symbol.for('mcpmeter.instrumentation-mcp.server-instruments.v2');
-type GlobalWithInstruments = typeof globalThis & {
-  [INSTRUMENTS]?: WeakMap<Meter, ServerInstruments>;
-};
+import { ActiveRequests, durationHistogram, instrumentsFor } from '../shared-instruments.js';
 
 /**
  * The server's metric instruments on one Meter, shared by every instrumented
@@ -39,32 +32,26 @@ export class ServerInstruments implements SeriesInstruments {
     semconv.ATTR_MCP_PROTOCOL_VERSION,
     semconv.ATTR_NETWORK_TRANSPORT,
   ]);
-  private readonly methodAttrs = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME]);
   private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
-  private readonly activeRequests = new Map<string, ActiveCount>();
+  private readonly activeRequests: ActiveRequests;
   private readonly activeSessions = new Map<string | undefined, number>();
 
   constructor(meter: Meter) {
-    this.duration = meter.createHistogram(semconv.METRIC_MCP_SERVER_OPERATION_DURATION, {
-      description: 'Duration of MCP requests handled by the server.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
-    });
-    this.sessionDuration = meter.createHistogram(semconv.METRIC_MCP_SERVER_SESSION_DURATION, {
-      description: 'Duration of MCP sessions as seen by the server.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
-    });
-    meter
-      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_REQUESTS, {
-        description: 'MCP requests being handled by the server now (not in semconv).',
-        unit: '{request}',
-      })
-      .addCallback((result: ObservableResult) => {
-        for (const [method, count] of this.activeRequests) {
-          result.observe(count.n, this.methodAttrs.get(method));
-        }
-      });
+    this.duration = durationHistogram(
+      meter,
+      semconv.METRIC_MCP_SERVER_OPERATION_DURATION,
+      'Duration of MCP requests handled by the server.',
+    );
+    this.sessionDuration = durationHistogram(
+      meter,
+      semconv.METRIC_MCP_SERVER_SESSION_DURATION,
+      'Duration of MCP sessions as seen by the server.',
+    );
+    this.activeRequests = new ActiveRequests(
+      meter,
+      semconv.METRIC_MCP_SERVER_ACTIVE_REQUESTS,
+      'MCP requests being handled by the server now (not in semconv).',
+    );
     meter
       .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_SESSIONS, {
         description: 'MCP sessions open on the server now (not in semconv).',
@@ -79,12 +66,7 @@ export class ServerInstruments implements SeriesInstruments {
 
   /** The in-flight count of `method` (already bounded): a request does `n++` and `n--` on it. */
   activeCount(method: string): ActiveCount {
-    let count = this.activeRequests.get(method);
-    if (count === undefined) {
-      count = { n: 0 };
-      this.activeRequests.set(method, count);
-    }
-    return count;
+    return this.activeRequests.count(method);
   }
 
   sessionStarted(transport: string | undefined): void {
@@ -98,13 +80,10 @@ export class ServerInstruments implements SeriesInstruments {
 
   /** The instruments for `meter`, created on first use. */
   static for(meter: Meter): ServerInstruments {
-    const g = globalThis as GlobalWithInstruments;
-    const all = (g[INSTRUMENTS] ??= new WeakMap());
-    let instruments = all.get(meter);
-    if (instruments === undefined) {
-      instruments = new ServerInstruments(meter);
-      all.set(meter, instruments);
-    }
-    return instruments;
+    return instrumentsFor(
+      'mcpmeter.instrumentation-mcp.server-instruments.v2',
+      meter,
+      (m) => new ServerInstruments(m),
+    );
   }
 }
