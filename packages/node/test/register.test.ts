@@ -144,7 +144,7 @@ describe('register()', () => {
         name: 'ConfigurationError',
         setting: 'OTEL_EXPORTER_PROMETHEUS_PORT',
         message: expect.stringMatching(
-          /port \d+ on 127.0.0.1 is already in use\. Set OTEL_EXPORTER_PROMETHEUS_PORT/,
+          /could not listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\): the port is in use by another process\. Set OTEL_EXPORTER_PROMETHEUS_PORT.*The app keeps running/,
         ),
       });
       // telemetry still records, and the app's tracer works

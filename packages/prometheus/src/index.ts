@@ -23,7 +23,12 @@ export {
 export { serializeOtelJs } from './otel-js.js';
 export { PrometheusReader, type PrometheusReaderOptions, type ScrapeResult } from './reader.js';
 export { exemplarText, serializeOpenMetrics, serializeText } from './serializer.js';
-export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './server.js';
+export {
+  serveMetrics,
+  startMetricsServer,
+  type MetricsServer,
+  type MetricsServerOptions,
+} from './server.js';
 export type { Serialization, SerializerOptions } from './types.js';
 export {
   createFetchMetricsHandler,

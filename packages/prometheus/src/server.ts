@@ -4,7 +4,7 @@ import { diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import { createAuthCheck, type MetricsAuth } from './auth.js';
 import type { PrometheusReader } from './reader.js';
-import { writeResponse } from './node-handler.js';
+import { writeResponse, type NodeMetricsHandler } from './node-handler.js';
 import { respondToScrape } from './respond.js';
 
 export interface MetricsServerOptions {
@@ -70,9 +70,30 @@ function envPort(): number | Error {
  * once, with an Error naming the setting to change, when it cannot listen.
  * Options win over `OTEL_EXPORTER_PROMETHEUS_HOST` / `_PORT`.
  */
-export async function startMetricsServer(
+export function startMetricsServer(
   reader: PrometheusReader,
   options: MetricsServerOptions = {},
+): Promise<MetricsServer> {
+  const auth = createAuthCheck(options.auth);
+  return serveMetrics((req, res) => {
+    respondToScrape(reader, req.method, req.headers.accept, req.headers.authorization, auth).then(
+      (r) => writeResponse(res, r),
+      (err: unknown) => {
+        diag.error(`mcpmeter: the metrics server failed to answer: ${describeError(err)}`);
+        if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
+      },
+    );
+  }, options);
+}
+
+/**
+ * The server behind {@link startMetricsServer}, for any `(req, res)` metrics
+ * handler (another exposition engine, a handler with its own auth): `path` goes to
+ * `handler`, every other path answers 404. `auth` is not applied here.
+ */
+export async function serveMetrics(
+  handler: NodeMetricsHandler,
+  options: Omit<MetricsServerOptions, 'auth'> = {},
 ): Promise<MetricsServer> {
   const host = options.host ?? (process.env.OTEL_EXPORTER_PROMETHEUS_HOST?.trim() || 'localhost');
   const port = options.port ?? envPort();
@@ -83,7 +104,6 @@ export async function startMetricsServer(
     );
   }
   const path = options.path ?? '/metrics';
-  const auth = createAuthCheck(options.auth);
 
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -92,13 +112,7 @@ export async function startMetricsServer(
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not Found\n');
       return;
     }
-    respondToScrape(reader, req.method, req.headers.accept, req.headers.authorization, auth).then(
-      (r) => writeResponse(res, r),
-      (err: unknown) => {
-        diag.error(`mcpmeter: the metrics server failed to answer: ${describeError(err)}`);
-        if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
-      },
-    );
+    handler(req, res);
   });
 
   await new Promise<void>((resolve, reject) => {
