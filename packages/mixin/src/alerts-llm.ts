@@ -51,7 +51,10 @@ and on (${keep}) ${calls()} >= ${num(up.minRequests)}`,
     }),
     alertRule(config, {
       alert: 'LlmMonthlyCostBudgetForecast',
-      expr: `predict_linear(${cost30d}[${cb.trendWindow}], ${num(durationSeconds(cb.horizon))}) > ${num(cb.monthlyUsd)}`,
+      // A trend needs history: with only a few samples (the first calls, a new Prometheus) the
+      // slope is noise, so the forecast waits until the recorded spend is older than the window.
+      expr: `predict_linear(${cost30d}[${cb.trendWindow}], ${num(durationSeconds(cb.horizon))}) > ${num(cb.monthlyUsd)}
+and on () ${cost30d} offset ${cb.trendWindow}`,
       for: cb.for,
       severity: cb.severity,
       summary: 'LLM spend is forecast to exceed the monthly budget.',

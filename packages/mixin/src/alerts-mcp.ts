@@ -67,10 +67,11 @@ and on (${latKeep.join(', ')}) sum ${by(latKeep)} (increase(${sel(`${MCP_SERVER_
     }),
     alertRule(config, {
       alert: 'McpSessionsStuck',
-      // `== 0` needs a computed rate: a job whose request counts have fewer than two samples in
-      // the window (it just started) is not called idle.
+      // Idle = a request rate of exactly 0 over the window, judged only once the job's request
+      // counters are older than the window (a job that just started has too few samples to tell).
       expr: `sum by (job) (${sel(MCP_SERVER_ACTIVE_SESSIONS, s)}) >= ${num(ss.minOpen)}
-and on (job) sum by (job) (rate(${sel(`${MCP_SERVER_DURATION}_count`, s)}[${ss.idleWindow}])) == 0`,
+and on (job) sum by (job) (rate(${sel(`${MCP_SERVER_DURATION}_count`, s)}[${ss.idleWindow}])) == 0
+and on (job) sum by (job) (${sel(`${MCP_SERVER_DURATION}_count`, s)} offset ${ss.idleWindow})`,
       for: ss.for,
       severity: ss.severity,
       summary: 'MCP sessions are open on job {{ $labels.job }} but no request is served.',

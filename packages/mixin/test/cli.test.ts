@@ -43,7 +43,7 @@ describe('mcpmeter-mixin CLI (dist)', () => {
     expect(byName.McpActiveRequestsSaturated).toBe(
       'sum by (job, instance) (mcp_server_active_requests{namespace="prod"}) > 42',
     );
-    expect(byName.LlmMonthlyCostBudgetForecast).toMatch(/> 300$/);
+    expect(byName.LlmMonthlyCostBudgetForecast).toMatch(/> 300\n/);
   });
 
   it('prints the recording rules and each dashboard as the generator does', async () => {

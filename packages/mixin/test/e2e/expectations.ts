@@ -31,8 +31,9 @@ export const e2eConfig = {
     // 2 × 429, 2 × 500 and 2 timeouts of ~17 calls → fires; the limited gateway's calls all succeed.
     llmUpstream: { ratio: 0.2, minRequests: 5, window: '2m', for: '0s' },
     tokenBudget: { tokensPerDay: 1000, window: '1m', for: '0s' },
-    // Flat spend forecasts under 1 USD; the burst (~0.5 USD in seconds) forecasts far more.
-    costBudget: { monthlyUsd: 1, trendWindow: '20s', horizon: '1d', for: '0s' },
+    // The main round (~0.004 USD in seconds) extrapolates to ~15 USD a day; the burst (~0.5 USD in
+    // seconds) to over 1000.
+    costBudget: { monthlyUsd: 100, trendWindow: '20s', horizon: '1d', for: '0s' },
     // The burst against the same 10 s window 20 s earlier; minUsd keeps the small early calls silent.
     costSpike: { factor: 3, minUsd: 0.05, window: '10s', baselineOffset: '20s', for: '0s' },
     unpricedModel: { window: '2m', for: '0s' },

@@ -60,15 +60,17 @@ export const llmCases: PromtoolCase[] = [
     checks: [{ at: '100m', alert: 'LlmTokenBudgetBurn', active: [] }],
   },
   {
-    name: 'LlmMonthlyCostBudgetForecast: a trend that crosses the budget within the horizon pages',
+    name: 'LlmMonthlyCostBudgetForecast: a trend that crosses the budget within the horizon pages, once the trend window has history',
     silent: [],
     series: [
-      [cost('gw'), `0+${usdPerMinute(0.7)}x150`],
-      [cost('other'), `0+${usdPerMinute(0.7)}x150`],
+      [cost('gw'), `0+${usdPerMinute(0.7)}x500`],
+      [cost('other'), `0+${usdPerMinute(0.7)}x500`],
     ],
     checks: [
+      // Less than a trend window (6h) of recorded spend: no forecast yet.
+      { at: '140m', alert: 'LlmMonthlyCostBudgetForecast', active: [] },
       {
-        at: '140m',
+        at: '420m',
         alert: 'LlmMonthlyCostBudgetForecast',
         active: [{ severity: a.costBudget.severity }],
       },
@@ -77,8 +79,8 @@ export const llmCases: PromtoolCase[] = [
   {
     name: 'LlmMonthlyCostBudgetForecast: a trend that stays under the budget is silent',
     silent: ['gw'],
-    series: [[cost('gw'), `0+${usdPerMinute(0.5)}x150`]],
-    checks: [{ at: '140m', alert: 'LlmMonthlyCostBudgetForecast', active: [] }],
+    series: [[cost('gw'), `0+${usdPerMinute(0.5)}x500`]],
+    checks: [{ at: '420m', alert: 'LlmMonthlyCostBudgetForecast', active: [] }],
   },
   {
     name: 'LlmCostSpike: spend far above the same hour a day ago pages; steady spend and tiny spikes do not',
