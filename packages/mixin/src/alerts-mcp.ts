@@ -6,6 +6,7 @@ import {
   MCP_SERVER_ACTIVE_REQUESTS,
   MCP_SERVER_ACTIVE_SESSIONS,
   MCP_SERVER_DURATION,
+  MCP_SERVER_FAULT,
   TOOLS_CALL,
 } from './metrics.js';
 import { by, num, sel } from './promql.js';
@@ -21,7 +22,7 @@ export function mcpAlerts(config: MixinConfig): AlertingRule[] {
 
   // The ratio alone pages on one failure of a quiet tool (1 of 1 = 100%); the
   // `and` keeps only tools that served at least `minRequests` calls in the window.
-  const errorRatio = `(${calls(te.window, `${L.errorType}!=""`)} / ${calls(te.window)}) > ${num(te.ratio)}
+  const errorRatio = `(${calls(te.window, MCP_SERVER_FAULT)} / ${calls(te.window)}) > ${num(te.ratio)}
 and on (job, ${L.tool}) ${calls(te.window)} >= ${num(te.minRequests)}`;
 
   const latKeep = ['job', L.method, L.tool];

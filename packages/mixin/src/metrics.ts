@@ -44,3 +44,10 @@ export const L = {
 } as const;
 
 export const TOOLS_CALL = 'tools/call';
+
+/**
+ * MCP requests that failed by a fault of the server: any `error_type` except
+ * `cancelled` — a request the client cancelled ended by its choice and must not
+ * page anyone (it still shows on the error-type panels).
+ */
+export const MCP_SERVER_FAULT = `${L.errorType}!="",${L.errorType}!="cancelled"`;

@@ -11,6 +11,7 @@ import {
   GEN_AI_TTFC,
   L,
   MCP_SERVER_DURATION,
+  MCP_SERVER_FAULT,
   TOOLS_CALL,
 } from './metrics.js';
 import { by, sel } from './promql.js';
@@ -67,6 +68,7 @@ export function buildRecordingRules(config: MixinConfig): RuleFile<RecordingRule
   const n = recordedNames(w);
   const rate = (metric: string, ...m: string[]) => `rate(${sel(metric, s, ...m)}[${w}])`;
   const errored = `${L.errorType}!=""`;
+  const serverFault = MCP_SERVER_FAULT;
   const tool = `${L.method}="${TOOLS_CALL}"`;
 
   const method = ['job', L.method];
@@ -80,7 +82,7 @@ export function buildRecordingRules(config: MixinConfig): RuleFile<RecordingRule
     },
     {
       record: n.methodErrors,
-      expr: `sum ${by(method)} (${rate(`${MCP_SERVER_DURATION}_count`, errored)})`,
+      expr: `sum ${by(method)} (${rate(`${MCP_SERVER_DURATION}_count`, serverFault)})`,
     },
     { record: n.methodErrorRatio, expr: ratio(n.methodErrors, n.methodRequests) },
     {
@@ -94,7 +96,7 @@ export function buildRecordingRules(config: MixinConfig): RuleFile<RecordingRule
     },
     {
       record: n.toolErrorsByType,
-      expr: `sum ${by([...toolKeep, L.errorType])} (${rate(`${MCP_SERVER_DURATION}_count`, tool, errored)})`,
+      expr: `sum ${by([...toolKeep, L.errorType])} (${rate(`${MCP_SERVER_DURATION}_count`, tool, serverFault)})`,
     },
     { record: n.toolErrors, expr: `sum ${by(toolKeep)} (${n.toolErrorsByType})` },
     { record: n.toolErrorRatio, expr: ratio(n.toolErrors, n.toolCalls) },

@@ -30,8 +30,8 @@ function latencySeries(
 
 export const mcpCases: PromtoolCase[] = [
   {
-    name: 'McpToolErrorRatioHigh: a failing busy tool pages; a quiet failing tool and a healthy tool do not',
-    silent: ['rare', 'ok'],
+    name: 'McpToolErrorRatioHigh: a failing busy tool pages; a quiet failing tool, a healthy tool and a tool whose calls clients cancel do not',
+    silent: ['rare', 'ok', 'stopped'],
     series: [
       // search: 10 calls/min, half of them tool errors.
       [op('gen_ai_tool_name="search"'), '0+5x30'],
@@ -41,6 +41,9 @@ export const mcpCases: PromtoolCase[] = [
       // ok: 20 calls/min, 1 error/min = 5% (under the 10% threshold).
       [op('gen_ai_tool_name="ok"'), '0+19x30'],
       [op('gen_ai_tool_name="ok", error_type="-32603"'), '0+1x30'],
+      // stopped: 10 calls/min, half cancelled by the client — not a server fault.
+      [op('gen_ai_tool_name="stopped"'), '0+5x30'],
+      [op('gen_ai_tool_name="stopped", error_type="cancelled"'), '0+5x30'],
     ],
     checks: [
       {
