@@ -159,7 +159,8 @@ try {
     print(root);
   }
   say('');
-  say('Prometheus scrape config for these targets, dashboards and alerts: docs/getting-started.md');
+  say('Next: scrape these targets with Prometheus (docs/getting-started.md), follow an exemplar to its');
+  say('trace (docs/correlation.md), or start Prometheus + Grafana + Jaeger with examples/stack.');
 } catch (err) {
   say(`demo: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
