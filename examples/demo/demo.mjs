@@ -159,7 +159,9 @@ try {
     print(root);
   }
   say('');
-  say('Next: scrape these targets with Prometheus (docs/getting-started.md), follow an exemplar to its');
+  say(
+    'Next: scrape these targets with Prometheus (docs/getting-started.md), follow an exemplar to its',
+  );
   say('trace (docs/correlation.md), or start Prometheus + Grafana + Jaeger with examples/stack.');
 } catch (err) {
   say(`demo: ${err instanceof Error ? err.message : String(err)}`);
