@@ -2,7 +2,7 @@
  * Local copies of the semantic-convention names mcpmeter uses.
  *
  * The MCP and GenAI conventions are still "Development" status and live in
- * `@opentelemetry/semantic-conventions/incubating`, which must never be imported
+ * the incubating entry point of `@opentelemetry/semantic-conventions`, which must never be imported
  * at run time (its names can change or disappear in any minor release). We copy
  * the few we use, as the OpenTelemetry contrib packages do.
  *
