@@ -2,6 +2,8 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
+  DashboardBuilder,
+  DashboardCursorSync,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
   VariableRefresh,
@@ -11,6 +13,8 @@ import {
 import { DataqueryBuilder, type PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { L, MCP_SERVER_DURATION, TOOLS_CALL } from '../metrics.js';
+import { sel } from '../promql.js';
 
 /** Every panel and variable reads the Prometheus picked in the `datasource` variable. */
 export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
@@ -116,4 +120,39 @@ export function quantileQueries(buckets: string, keep: string[], legendPrefix: s
     expr: `histogram_quantile(${q}, sum by (${grouping}) (${buckets}))`,
     legend: `${legendPrefix} p${String(Number(q) * 100)}`,
   }));
+}
+
+/** What every mcpmeter dashboard shares: settings, the datasource and the job variable. */
+export interface DashboardHead {
+  title: string;
+  uid: string;
+  description: string;
+  tags: string[];
+  /** Start of the default time range, e.g. `now-1h`. */
+  from: string;
+  /** The series the job variable lists jobs from (already with the user's selector). */
+  jobSource: string;
+}
+
+export function dashboardHead(head: DashboardHead): DashboardBuilder {
+  return new DashboardBuilder(head.title)
+    .uid(head.uid)
+    .description(head.description)
+    .tags(head.tags)
+    .refresh('30s')
+    .time({ from: head.from, to: 'now' })
+    .tooltip(DashboardCursorSync.Crosshair)
+    .withVariable(datasourceVariable())
+    .withVariable(labelVariable('job', 'job', 'Job / service', head.jobSource, true));
+}
+
+/** The MCP tool variable: tools that served `tools/call` on the selected jobs. */
+export function toolVariable(multi: boolean): QueryVariableBuilder {
+  return labelVariable(
+    'tool',
+    L.tool,
+    'Tool',
+    sel(`${MCP_SERVER_DURATION}_count`, `job=~"$job"`, `${L.method}="${TOOLS_CALL}"`),
+    multi,
+  );
 }

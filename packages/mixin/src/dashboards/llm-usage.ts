@@ -1,10 +1,5 @@
 /* LLM usage and cost: tokens, spend, latency, time to first chunk, errors, budgets. */
-import {
-  DashboardBuilder,
-  DashboardCursorSync,
-  RowBuilder,
-  type Dashboard,
-} from '@grafana/grafana-foundation-sdk/dashboard';
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MixinConfig } from '../config.js';
 import {
   GEN_AI_ACTIVE_REQUESTS,
@@ -17,7 +12,7 @@ import {
 } from '../metrics.js';
 import { durationSeconds, num, sel } from '../promql.js';
 import { recordedNames } from '../recording-rules.js';
-import { datasourceVariable, labelVariable, quantileQueries, stat, timeseries } from './common.js';
+import { dashboardHead, labelVariable, quantileQueries, stat, timeseries } from './common.js';
 
 export const LLM_USAGE_UID = 'mcpmeter-llm-usage';
 
@@ -31,25 +26,15 @@ export function llmUsageDashboard(config: MixinConfig): Dashboard {
   const spend = (offset: string) =>
     `sum(increase(${r(GEN_AI_COST)}[${cs.window}]${offset ? ` offset ${offset}` : ''}))`;
 
-  return new DashboardBuilder('LLM usage and cost')
-    .uid(LLM_USAGE_UID)
-    .description(
+  return dashboardHead({
+    title: 'LLM usage and cost',
+    uid: LLM_USAGE_UID,
+    description:
       'Tokens by model and type, spend by model and provider, latency, time to first chunk, errors and budget burn of LLM calls.',
-    )
-    .tags(['mcpmeter', 'llm'])
-    .refresh('30s')
-    .time({ from: 'now-6h', to: 'now' })
-    .tooltip(DashboardCursorSync.Crosshair)
-    .withVariable(datasourceVariable())
-    .withVariable(
-      labelVariable(
-        'job',
-        'job',
-        'Job / service',
-        sel(`${GEN_AI_DURATION}_count`, config.selector),
-        true,
-      ),
-    )
+    tags: ['mcpmeter', 'llm'],
+    from: 'now-6h',
+    jobSource: sel(`${GEN_AI_DURATION}_count`, config.selector),
+  })
     .withVariable(
       labelVariable('provider', L.provider, 'Provider', sel(`${GEN_AI_DURATION}_count`, job), true),
     )

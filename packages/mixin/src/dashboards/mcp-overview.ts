@@ -1,7 +1,5 @@
 /* MCP server overview: traffic, errors, latency by method and tool, capacity. */
 import {
-  DashboardBuilder,
-  DashboardCursorSync,
   DashboardLinkBuilder,
   DashboardLinkType,
   RowBuilder,
@@ -14,11 +12,10 @@ import {
   MCP_SERVER_ACTIVE_SESSIONS,
   MCP_SERVER_DURATION,
   MCP_SERVER_SESSION_DURATION,
-  TOOLS_CALL,
 } from '../metrics.js';
 import { sel } from '../promql.js';
 import { recordedNames } from '../recording-rules.js';
-import { datasourceVariable, labelVariable, quantileQueries, stat, timeseries } from './common.js';
+import { dashboardHead, quantileQueries, stat, timeseries, toolVariable } from './common.js';
 
 export const MCP_OVERVIEW_UID = 'mcpmeter-mcp-overview';
 
@@ -28,34 +25,16 @@ export function mcpOverviewDashboard(config: MixinConfig): Dashboard {
   const tool = `${L.tool}=~"$tool"`;
   const r = (metric: string, ...m: string[]) => sel(metric, job, ...m);
 
-  return new DashboardBuilder('MCP server overview')
-    .uid(MCP_OVERVIEW_UID)
-    .description(
+  return dashboardHead({
+    title: 'MCP server overview',
+    uid: MCP_OVERVIEW_UID,
+    description:
       'Request rate, errors, latency by method and tool, in-flight requests and sessions of MCP servers.',
-    )
-    .tags(['mcpmeter', 'mcp'])
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .tooltip(DashboardCursorSync.Crosshair)
-    .withVariable(datasourceVariable())
-    .withVariable(
-      labelVariable(
-        'job',
-        'job',
-        'Job / service',
-        sel(`${MCP_SERVER_DURATION}_count`, config.selector),
-        true,
-      ),
-    )
-    .withVariable(
-      labelVariable(
-        'tool',
-        L.tool,
-        'Tool',
-        sel(`${MCP_SERVER_DURATION}_count`, job, `${L.method}="${TOOLS_CALL}"`),
-        true,
-      ),
-    )
+    tags: ['mcpmeter', 'mcp'],
+    from: 'now-1h',
+    jobSource: sel(`${MCP_SERVER_DURATION}_count`, config.selector),
+  })
+    .withVariable(toolVariable(true))
     .link(
       new DashboardLinkBuilder('Tool drill-down')
         .type(DashboardLinkType.Dashboards)

@@ -1,10 +1,5 @@
 /* One tool: rate, errors, latency heatmap with exemplars, error types, custom metrics. */
-import {
-  DashboardBuilder,
-  DashboardCursorSync,
-  RowBuilder,
-  type Dashboard,
-} from '@grafana/grafana-foundation-sdk/dashboard';
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import {
   PanelBuilder as HeatmapPanel,
@@ -16,7 +11,7 @@ import type { MixinConfig } from '../config.js';
 import { L, MCP_SERVER_DURATION, TOOLS_CALL } from '../metrics.js';
 import { sel } from '../promql.js';
 import { recordedNames } from '../recording-rules.js';
-import { DATASOURCE, datasourceVariable, labelVariable, stat, timeseries } from './common.js';
+import { DATASOURCE, dashboardHead, stat, timeseries, toolVariable } from './common.js';
 
 export const TOOL_DRILLDOWN_UID = 'mcpmeter-mcp-tool';
 
@@ -55,34 +50,16 @@ export function toolDrilldownDashboard(config: MixinConfig): Dashboard {
         .range(),
     );
 
-  return new DashboardBuilder('MCP tool drill-down')
-    .uid(TOOL_DRILLDOWN_UID)
-    .description(
+  return dashboardHead({
+    title: 'MCP tool drill-down',
+    uid: TOOL_DRILLDOWN_UID,
+    description:
       'One MCP tool: calls, errors by type, latency heatmap with exemplars linking to traces, custom tool metrics.',
-    )
-    .tags(['mcpmeter', 'mcp'])
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .tooltip(DashboardCursorSync.Crosshair)
-    .withVariable(datasourceVariable())
-    .withVariable(
-      labelVariable(
-        'job',
-        'job',
-        'Job / service',
-        sel(`${MCP_SERVER_DURATION}_count`, config.selector),
-        true,
-      ),
-    )
-    .withVariable(
-      labelVariable(
-        'tool',
-        L.tool,
-        'Tool',
-        sel(`${MCP_SERVER_DURATION}_count`, job, `${L.method}="${TOOLS_CALL}"`),
-        false,
-      ),
-    )
+    tags: ['mcpmeter', 'mcp'],
+    from: 'now-1h',
+    jobSource: sel(`${MCP_SERVER_DURATION}_count`, config.selector),
+  })
+    .withVariable(toolVariable(false))
     .withRow(new RowBuilder('Tool $tool'))
     .withPanel(
       stat('Calls / s', 'Calls per second of this tool.', 'reqps', `sum(${r(n.toolCalls)})`, 8),
