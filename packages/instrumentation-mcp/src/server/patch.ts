@@ -100,7 +100,14 @@ export function instrumentProtocol(
         ? onrequest.call(this, request, extra)
         : context.with(record.ctx, onrequest, this, request, extra);
     } finally {
-      if (!record.ended) settleUnanswered(this, state, record);
+      // A throw from here would replace the SDK's own result: never let it out.
+      if (!record.ended) {
+        try {
+          settleUnanswered(this, state, record);
+        } catch (err) {
+          diag.error(`mcpmeter: MCP server telemetry failed: ${describeError(err)}`);
+        }
+      }
     }
   };
 
