@@ -57,6 +57,13 @@ describe.each(packages)('@mcpmeter/%s dist', (pkg) => {
     },
   );
 
+  it('reports the version package.json declares as its instrumentation scope version', () => {
+    const file = join(dir, 'src', 'version.ts');
+    if (!existsSync(file)) return;
+    const declared = /PACKAGE_VERSION = '([^']+)'/.exec(readFileSync(file, 'utf8'))?.[1];
+    expect(declared).toBe((manifest as Manifest & { version: string }).version);
+  });
+
   it('bundles no dependency and imports only what it declares', () => {
     const declared = new Set([
       ...Object.keys(manifest.dependencies ?? {}),

@@ -27,9 +27,8 @@ import { buildResource } from './resource.js';
 import { installExitFlush, installSignalHandlers } from './signals.js';
 import { createSpanProcessors, probeEndpoint } from './traces.js';
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
+import { PACKAGE_VERSION } from './version.js';
 import { bucketViews } from './views.js';
-
-const PACKAGE_VERSION = '0.1.0';
 
 // One registration per process, shared by the ESM and CJS builds.
 const HANDLE = Symbol.for('mcpmeter.node.register-handle');
