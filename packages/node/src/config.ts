@@ -15,6 +15,7 @@ export interface ResolvedConfig {
   logLevel: DiagLogLevel;
   metricsExporter: MetricsExporterName;
   cardinalityLimit: number;
+  fastHistograms: boolean;
   exportIntervalMillis: number;
   otlpMetricsEndpoint: string;
   prometheus: { mode: 'server' | 'mount'; host: string; port: number; path: string };
@@ -248,6 +249,9 @@ export function resolveConfig(
         'prometheus',
       ),
       cardinalityLimit,
+      fastHistograms:
+        options.metrics?.fastHistograms ??
+        env.MCPMETER_FAST_HISTOGRAMS?.trim().toLowerCase() !== 'false',
       exportIntervalMillis,
       otlpMetricsEndpoint,
       prometheus: { mode, host, port, path },

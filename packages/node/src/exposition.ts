@@ -1,4 +1,4 @@
-import { ExemplarStore } from '@mcpmeter/core';
+import type { ExemplarStore } from '@mcpmeter/core';
 import {
   createFetchMetricsHandler,
   createMetricsHandler,
@@ -8,7 +8,7 @@ import {
   type MetricsServer,
 } from '@mcpmeter/prometheus';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
 import type { MetricsRequestHandler, PrometheusOptions } from './types.js';
@@ -19,17 +19,25 @@ export interface Exposition {
   handler: MetricsRequestHandler;
   /** The same exposition for Web `Request` → `Response` servers (Hono, Bun, Next.js). */
   fetchHandler?: FetchMetricsHandler;
-  /** Set when exemplars are on: wrap the MeterProvider with `withExemplars(provider, store)`. */
+}
+
+/** What the exposition reads besides the SDK's own data. */
+export interface ExpositionSources {
+  /** Exemplars captured by `withExemplars` / fast histograms (mcpmeter engine only). */
   exemplars?: ExemplarStore;
+  /** More data for the reader (fast histograms). */
+  metricProducers: MetricProducer[];
 }
 
 export function createExposition(
   config: ResolvedConfig,
   options: PrometheusOptions = {},
+  sources: ExpositionSources = { metricProducers: [] },
 ): Exposition {
   if (config.prometheusEngine === 'otel') {
     const exporter = new PrometheusExporter({
       preventServerStart: true,
+      metricProducers: sources.metricProducers,
       withoutScopeInfo: options.withoutScopeInfo,
       withResourceConstantLabels:
         options.resourceConstantLabels instanceof RegExp
@@ -38,7 +46,7 @@ export function createExposition(
     });
     return { reader: exporter, handler: (req, res) => exporter.getMetricsRequestHandler(req, res) };
   }
-  const exemplars = config.exemplars ? new ExemplarStore() : undefined;
+  const exemplars = sources.exemplars;
   const limit = config.cardinalityLimit;
   const reader = new PrometheusReader({
     naming: config.prometheusNaming,
@@ -46,6 +54,7 @@ export function createExposition(
     withoutScopeInfo: options.withoutScopeInfo,
     resourceConstantLabels: options.resourceConstantLabels,
     cardinalitySelector: () => limit,
+    metricProducers: sources.metricProducers,
   });
   let handler: MetricsRequestHandler;
   let fetchHandler: FetchMetricsHandler;
@@ -58,7 +67,7 @@ export function createExposition(
       `mcpmeter: prometheus.auth is not usable (${(err as Error).message}); pass { bearerToken: '…' } or { username: '…', password: '…' } with non-empty strings.`,
     );
   }
-  return { reader, handler, fetchHandler, exemplars };
+  return { reader, handler, fetchHandler };
 }
 
 /**

@@ -12,3 +12,10 @@ export type {
   TracesExporterName,
   TracesOptions,
 } from './types.js';
+export {
+  FastHistograms,
+  type FastHistogramSpec,
+  type FastHistogramsOptions,
+  type FastMeterProvider,
+} from './fast-histograms.js';
+export { SEMCONV_HISTOGRAMS } from './views.js';

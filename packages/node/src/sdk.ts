@@ -1,5 +1,6 @@
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
-import { describeError, withExemplars, type ExemplarStore } from '@mcpmeter/core';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { describeError, ExemplarStore, withExemplars } from '@mcpmeter/core';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -11,6 +12,8 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import {
+  AggregationTemporality,
+  InstrumentType,
   MeterProvider,
   PeriodicExportingMetricReader,
   type MetricReader,
@@ -28,7 +31,8 @@ import { installExitFlush, installSignalHandlers } from './signals.js';
 import { createSpanProcessors, probeEndpoint } from './traces.js';
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { PACKAGE_VERSION } from './version.js';
-import { bucketViews } from './views.js';
+import { FastHistograms } from './fast-histograms.js';
+import { bucketViews, SEMCONV_HISTOGRAMS } from './views.js';
 
 // One registration per process, shared by the ESM and CJS builds.
 const HANDLE = Symbol.for('mcpmeter.node.register-handle');
@@ -66,23 +70,40 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   for (const err of errors) diag.error(err.message);
 
   const resource = buildResource(config, options.resourceAttributes);
+  const spanProcessors = config.disabled ? [] : createSpanProcessors(config, options.traces);
   const tracerProvider = new NodeTracerProvider({
     resource,
     sampler: options.traces?.sampler,
-    spanProcessors: config.disabled ? [] : createSpanProcessors(config, options.traces),
+    spanProcessors,
   });
 
   const readers: MetricReader[] = [];
   let metricsHandler: MetricsRequestHandler | undefined;
   let fetchMetricsHandler: RegisterHandle['fetchMetricsHandler'];
   let exemplars: ExemplarStore | undefined;
+  // Exemplars are captured only for the Prometheus exposition of mcpmeter's engine.
+  const wantsExemplars =
+    config.metricsExporter === 'prometheus' &&
+    config.prometheusEngine === 'mcpmeter' &&
+    config.exemplars;
+  if (wantsExemplars) exemplars = new ExemplarStore();
+  const fast = config.fastHistograms
+    ? new FastHistograms({
+        histograms: SEMCONV_HISTOGRAMS,
+        cardinalityLimit: config.cardinalityLimit,
+        views: options.metrics?.views,
+        exemplars,
+      })
+    : undefined;
   if (!config.disabled && config.metricsExporter === 'prometheus') {
     try {
-      const exposition = createExposition(config, options.prometheus);
+      const exposition = createExposition(config, options.prometheus, {
+        exemplars,
+        metricProducers: fast ? [fast.producer(AggregationTemporality.CUMULATIVE)] : [],
+      });
       readers.push(exposition.reader);
       metricsHandler = exposition.handler;
       fetchMetricsHandler = exposition.fetchHandler;
-      exemplars = exposition.exemplars;
     } catch (err) {
       // Only a malformed auth option gets here: serve nothing rather than serve openly.
       const e = err as ConfigurationError;
@@ -90,20 +111,24 @@ function createHandle(options: RegisterOptions): RegisterHandle {
       errors.push(e);
     }
   } else if (!config.disabled && config.metricsExporter === 'otlp') {
+    const exporter =
+      config.otlpMetricsProtocol === 'http/json'
+        ? new OTLPJsonMetricExporter({
+            url: config.otlpMetricsEndpoint,
+            headers: config.otlpHeaders,
+          })
+        : new OTLPMetricExporter({
+            url: config.otlpMetricsEndpoint,
+            headers: config.otlpHeaders,
+          });
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter:
-          config.otlpMetricsProtocol === 'http/json'
-            ? new OTLPJsonMetricExporter({
-                url: config.otlpMetricsEndpoint,
-                headers: config.otlpHeaders,
-              })
-            : new OTLPMetricExporter({
-                url: config.otlpMetricsEndpoint,
-                headers: config.otlpHeaders,
-              }),
+        exporter,
         exportIntervalMillis: config.exportIntervalMillis,
         cardinalityLimits: { default: config.cardinalityLimit },
+        metricProducers: fast
+          ? [fast.producer(exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM))]
+          : [],
       }),
     );
   }
@@ -112,7 +137,8 @@ function createHandle(options: RegisterOptions): RegisterHandle {
     readers,
     views: [...bucketViews(config.cardinalityLimit), ...(options.metrics?.views ?? [])],
   });
-  const meterProvider = exemplars ? withExemplars(sdkMeterProvider, exemplars) : sdkMeterProvider;
+  const withCapture = exemplars ? withExemplars(sdkMeterProvider, exemplars) : sdkMeterProvider;
+  const meterProvider = fast ? fast.wrap(withCapture) : withCapture;
 
   const handle: RegisterHandle = {
     ready: Promise.resolve(),
@@ -127,11 +153,19 @@ function createHandle(options: RegisterOptions): RegisterHandle {
     return handle;
   }
 
-  tracerProvider.register({
-    propagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
+  const propagator = new CompositePropagator({
+    propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
   });
+  // With nowhere to send spans (OTEL_TRACES_EXPORTER=none), recording them is
+  // pure cost on every request: keep the API's no-op tracer, whose spans carry
+  // an incoming trace context through unchanged, and keep context propagation.
+  const tracing = spanProcessors.length > 0;
+  if (tracing) {
+    tracerProvider.register({ propagator });
+  } else {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(propagator);
+  }
   if (!metrics.setGlobalMeterProvider(meterProvider)) {
     diag.warn(
       "mcpmeter: another MeterProvider was already registered globally; instrumentations use mcpmeter's own.",
@@ -149,12 +183,14 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   );
   const unregisterInstrumentations = registerInstrumentations({
     instrumentations,
-    tracerProvider,
+    tracerProvider: tracing ? tracerProvider : trace.getTracerProvider(),
     meterProvider,
   });
 
   let server: MetricsServer | undefined;
-  const startup = start(config, metricsHandler, errors).then((s) => {
+  // A span exporter of the user's own replaces OTLP: no collector to probe then.
+  const probeOtlp = config.tracesExporter === 'otlp' && !options.traces?.spanExporter;
+  const startup = start(config, metricsHandler, errors, probeOtlp).then((s) => {
     server = s;
     if (s) handle.metricsUrl = s.url;
   });
@@ -200,11 +236,12 @@ async function start(
   config: ResolvedConfig,
   handler: MetricsRequestHandler | undefined,
   configErrors: ConfigurationError[],
+  probeOtlp: boolean,
 ): Promise<MetricsServer | undefined> {
   const problems: ConfigurationError[] = [...configErrors];
   let server: MetricsServer | undefined;
   const probes: Promise<ConfigurationError | undefined>[] = [];
-  if (config.tracesExporter === 'otlp') {
+  if (probeOtlp) {
     probes.push(probeEndpoint(config.otlpTracesEndpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
   }
   if (handler && config.prometheus.mode === 'server') {

@@ -90,6 +90,14 @@ export interface MetricsOptions {
   cardinalityLimit?: number;
   /** Extra views, applied after mcpmeter's bucket views. */
   views?: ViewOptions[];
+  /**
+   * Aggregate the semconv MCP and GenAI histograms in mcpmeter instead of the SDK
+   * (same buckets, limits, temporality and exemplars; a view of yours that could
+   * select one of them leaves that one to the SDK). Saves the SDK's per-record
+   * attribute hashing on every request.
+   * @default MCPMETER_FAST_HISTOGRAMS !== 'false'
+   */
+  fastHistograms?: boolean;
   /** OTLP push: URL of the metrics endpoint. @default OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/metrics' */
   otlpEndpoint?: string;
   /** OTLP push interval. @default OTEL_METRIC_EXPORT_INTERVAL ?? 60000 */
@@ -149,10 +157,17 @@ export interface RegisterHandle {
   shutdown(): Promise<void>;
   /**
    * The MeterProvider instruments should come from (also set as the global one). It
-   * wraps the SDK provider so histograms and counters recorded inside sampled spans
-   * keep exemplars.
+   * wraps the SDK provider: the semconv histograms are aggregated by mcpmeter
+   * (`metrics.fastHistograms`), and histograms and counters recorded inside sampled
+   * spans keep exemplars.
    */
   meterProvider: ApiMeterProvider & { forceFlush(): Promise<void>; shutdown(): Promise<void> };
+  /**
+   * The SDK TracerProvider, registered globally when spans have somewhere to go. With
+   * `OTEL_TRACES_EXPORTER=none` (and no `spanExporter`) it is not registered: the
+   * global tracer stays the API's no-op one, so spans cost nothing, and an incoming
+   * trace context still passes through to outgoing calls.
+   */
   tracerProvider: NodeTracerProvider;
   /** Serves the exposition from your own server (any mode, when metrics go to Prometheus). */
   metricsHandler?: MetricsRequestHandler;

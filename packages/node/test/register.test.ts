@@ -1,4 +1,5 @@
-import { trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
 import { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
@@ -192,7 +193,8 @@ describe('register()', () => {
     handle = register({
       serviceName: 'exemplary',
       prometheus: { port: 0, host: '127.0.0.1' },
-      traces: { exporter: 'none' },
+      // Exemplars point at traces, so spans must have somewhere to go.
+      traces: { spanExporter: new InMemorySpanExporter() },
       handleSignals: false,
     });
     await handle.ready;
@@ -218,6 +220,26 @@ describe('register()', () => {
     const text = await (await fetch(handle.metricsUrl!)).text();
     expect(text).toMatch(/mcp_server_operation_duration_seconds_count\{[^}]*\} 1/);
     expect(text).not.toContain('trace_id');
+  });
+
+  it('records no spans with OTEL_TRACES_EXPORTER=none, yet passes an incoming trace context on', async () => {
+    handle = register({
+      prometheus: { mode: 'mount' },
+      traces: { exporter: 'none' },
+      runtimeMetrics: false,
+      handleSignals: false,
+    });
+    const incoming = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const parent = propagation.extract(ROOT_CONTEXT, { traceparent: incoming });
+    const outgoing: Record<string, string> = {};
+    context.with(parent, () => {
+      trace.getTracer('t').startActiveSpan('op', (span) => {
+        expect(span.isRecording()).toBe(false);
+        propagation.inject(context.active(), outgoing);
+        span.end();
+      });
+    });
+    expect(outgoing.traceparent).toBe(incoming);
   });
 
   it('offers the official exporter as an engine, and otel-js naming on ours', async () => {
