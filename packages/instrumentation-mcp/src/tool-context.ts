@@ -25,14 +25,20 @@ export function activeCallOf(ctx: Context): ActiveCall | undefined {
   return ctx.getValue(ACTIVE_CALL) as ActiveCall | undefined;
 }
 
-const TOOL_METRICS_IN_USE = Symbol.for('mcpmeter.instrumentation-mcp.tool-metrics-in-use');
-type GlobalWithFlag = typeof globalThis & { [TOOL_METRICS_IN_USE]?: boolean };
+/*
+ * One flag object per process, shared by every copy of this package (ESM and
+ * CJS builds) through a global symbol; each copy keeps a reference to it, so
+ * the per-request check is a plain property read, not a lookup on globalThis.
+ */
+const TOOL_METRICS_IN_USE = Symbol.for('mcpmeter.instrumentation-mcp.tool-metrics-flag');
+type GlobalWithFlag = typeof globalThis & { [TOOL_METRICS_IN_USE]?: { inUse: boolean } };
+const flag = ((globalThis as GlobalWithFlag)[TOOL_METRICS_IN_USE] ??= { inUse: false });
 
 /** Marks that some code created tool-scoped instruments (they read the call from the context). */
 export function markToolMetricsInUse(): void {
-  (globalThis as GlobalWithFlag)[TOOL_METRICS_IN_USE] = true;
+  flag.inUse = true;
 }
 
 export function toolMetricsInUse(): boolean {
-  return (globalThis as GlobalWithFlag)[TOOL_METRICS_IN_USE] === true;
+  return flag.inUse;
 }

@@ -24,6 +24,9 @@ import type { TelemetrySource } from '../source.js';
 import { activeExecuteToolSpan } from './execute-tool.js';
 import { peerOf, type Peer } from './peer.js';
 
+/** `globalThis.performance` is a lazy getter in Node: read it once, not per request. */
+const clock = performance;
+
 /** Which side of the conventions' role swap a sender is on. */
 export type SenderRole = 'client' | 'server';
 
@@ -152,7 +155,7 @@ export class ClientState {
     const record: OutgoingRecord = {
       series,
       peer,
-      start: performance.now(),
+      start: clock.now(),
       span,
       ownSpan: reused === undefined,
       signal,
@@ -206,7 +209,7 @@ export class ClientState {
 
   /** `connect()` was called: the session (if it opens) starts now. */
   connectStarted(): void {
-    this.connectStart = performance.now();
+    this.connectStart = clock.now();
   }
 
   /**
@@ -218,7 +221,7 @@ export class ClientState {
     if (this.sessionStart !== undefined || this.role !== 'client') return;
     const transport = (protocol as { _transport?: unknown })._transport;
     this.protocolVersion ??= this.versionOf(protocol, transport);
-    this.startSession(this.connectStart ?? performance.now(), peerOf(transport));
+    this.startSession(this.connectStart ?? clock.now(), peerOf(transport));
   }
 
   /** The transport closed: requests in flight end as `connection_closed`, and so does the session. */
@@ -230,7 +233,7 @@ export class ClientState {
       const peer = this.sessionPeer ?? this.peer;
       const instruments = this.source.clientInstruments;
       instruments.sessionDuration.record(
-        (performance.now() - this.sessionStart) / 1000,
+        (clock.now() - this.sessionStart) / 1000,
         instruments.sessionAttrs.get(
           inFlight ? ERROR_TYPE_CONNECTION_CLOSED : undefined,
           this.protocolVersion,
@@ -255,11 +258,12 @@ export class ClientState {
     const span = record.span;
     const recording = span.isRecording();
     series.instruments.duration.record(
-      (performance.now() - record.start) / 1000,
+      (clock.now() - record.start) / 1000,
       series.attributes(errorType),
       // The exemplar of this sample is the request's own span (a promise
       // reaction runs in the caller's context, whose span is the parent).
-      recording ? trace.setSpan(ROOT_CONTEXT, span) : undefined,
+      // Not recording: ROOT_CONTEXT (no exemplar) saves an active-context lookup.
+      recording ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT,
     );
     if (errorType !== undefined && recording) {
       span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);

@@ -165,7 +165,8 @@ function hookTransport(transport: unknown, state: ServerState): void {
   if (t[SENDER] === state || typeof t.send !== 'function') return;
   const send = t.send;
   Object.defineProperty(t, SENDER, { value: state, enumerable: false, configurable: true });
-  t.send = function instrumentedSend(this: unknown, message: unknown, ...rest: unknown[]) {
+  // `send(message, options?)` in both SDK generations; named parameters, not a rest array, per message.
+  t.send = function instrumentedSend(this: unknown, message: unknown, options?: unknown) {
     if (state.pending.size > 0) {
       try {
         state.onSend(t, message);
@@ -173,7 +174,7 @@ function hookTransport(transport: unknown, state: ServerState): void {
         diag.error(`mcpmeter: MCP response telemetry failed: ${describeError(err)}`);
       }
     }
-    return send.call(this, message, ...rest);
+    return send.call(this, message, options);
   };
 }
 

@@ -17,6 +17,9 @@ import { SeriesCache, type OperationSeries } from '../series.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
 import type { TelemetrySource } from '../source.js';
 
+/** `globalThis.performance` is a lazy getter in Node: read it once, not per request. */
+const clock = performance;
+
 /** The parts of an MCP `McpServer` this package reads (both SDK generations). */
 export interface McpServerLike {
   server: object;
@@ -132,7 +135,7 @@ export class ServerState {
       id: request.id,
       series,
       transport,
-      start: performance.now(),
+      start: clock.now(),
       span,
       ctx: undefined,
       ended: false,
@@ -207,7 +210,7 @@ export class ServerState {
     const inFlight = this.pending.size > 0;
     for (const record of [...this.pending.values()]) this.end(record, errorType, undefined);
     if (this.sessionStart !== undefined) {
-      const seconds = (performance.now() - this.sessionStart) / 1000;
+      const seconds = (clock.now() - this.sessionStart) / 1000;
       const attrs = this.source.instruments.sessionAttrs.get(
         inFlight ? errorType : undefined,
         this.protocolVersion,
@@ -229,11 +232,14 @@ export class ServerState {
     const span = record.span;
     const recording = span.isRecording();
     series.instruments.duration.record(
-      (performance.now() - record.start) / 1000,
+      (clock.now() - record.start) / 1000,
       series.attributes(errorType),
       // The response is sent from the transport's context, not the request's:
-      // name the request's span so the sample's exemplar points at it.
-      recording ? trace.setSpan(ROOT_CONTEXT, span) : undefined,
+      // name the request's span so the sample's exemplar points at it (the
+      // handler's context holds it when it is recording).
+      // Not recording: no exemplar to find, and ROOT_CONTEXT saves the lookup
+      // of the active context that `undefined` would cost.
+      recording ? (record.ctx ?? trace.setSpan(ROOT_CONTEXT, span)) : ROOT_CONTEXT,
     );
     if (errorType !== undefined && recording) {
       span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
