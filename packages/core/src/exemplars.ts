@@ -6,11 +6,10 @@ import {
   type Context,
   type Counter,
   type Histogram,
-  type Meter,
-  type MeterOptions,
   type MeterProvider,
   type MetricOptions,
 } from '@opentelemetry/api';
+import { wrapMeterProvider, type WrappedMeterProvider } from './meter-wrapper.js';
 
 /*
  * Exemplars: the trace behind a metric sample. Captured at record time (the SDK
@@ -199,52 +198,8 @@ class ExemplarCounter implements Counter {
   }
 }
 
-function exemplarMeter(
-  inner: Meter,
-  store: ExemplarStore,
-  scopeName: string,
-  scopeVersion: string | undefined,
-): Meter {
-  // Explicit delegation (no prototype tricks: SDK classes may use private fields).
-  return {
-    createHistogram: (name: string, options?: MetricOptions) =>
-      new ExemplarHistogram(
-        inner.createHistogram(name, options),
-        store.instrument(
-          scopeName,
-          scopeVersion,
-          name,
-          options?.advice?.explicitBucketBoundaries ?? SDK_DEFAULT_BOUNDARIES,
-        ),
-      ),
-    createCounter: (name: string, options?: MetricOptions) =>
-      new ExemplarCounter(
-        inner.createCounter(name, options),
-        store.instrument(scopeName, scopeVersion, name),
-      ),
-    createGauge: (name, options) => inner.createGauge(name, options),
-    createUpDownCounter: (name, options) => inner.createUpDownCounter(name, options),
-    createObservableGauge: (name, options) => inner.createObservableGauge(name, options),
-    createObservableCounter: (name, options) => inner.createObservableCounter(name, options),
-    createObservableUpDownCounter: (name, options) =>
-      inner.createObservableUpDownCounter(name, options),
-    addBatchObservableCallback: (cb, observables) =>
-      inner.addBatchObservableCallback(cb, observables),
-    removeBatchObservableCallback: (cb, observables) =>
-      inner.removeBatchObservableCallback(cb, observables),
-  };
-}
-
 /** A MeterProvider that captures exemplars; `forceFlush` / `shutdown` reach the wrapped provider. */
-export interface ExemplarMeterProvider extends MeterProvider {
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
-}
-
-type Flushable = MeterProvider & {
-  forceFlush?: () => Promise<void>;
-  shutdown?: () => Promise<void>;
-};
+export type ExemplarMeterProvider = WrappedMeterProvider;
 
 /**
  * A MeterProvider whose histograms and counters also keep exemplars in `store`
@@ -260,19 +215,21 @@ export function withExemplars(
   meterProvider: MeterProvider,
   store: ExemplarStore,
 ): ExemplarMeterProvider {
-  const inner = meterProvider as Flushable;
-  const meters = new Map<string, Meter>();
-  return {
-    getMeter(name: string, version?: string, options?: MeterOptions): Meter {
-      const key = `${name}\u0000${version ?? ''}\u0000${options?.schemaUrl ?? ''}`;
-      let meter = meters.get(key);
-      if (meter === undefined) {
-        meter = exemplarMeter(inner.getMeter(name, version, options), store, name, version);
-        meters.set(key, meter);
-      }
-      return meter;
-    },
-    forceFlush: () => (inner.forceFlush ? inner.forceFlush() : Promise.resolve()),
-    shutdown: () => (inner.shutdown ? inner.shutdown() : Promise.resolve()),
-  };
+  return wrapMeterProvider(meterProvider, (inner, scope) => ({
+    createHistogram: (name: string, options?: MetricOptions) =>
+      new ExemplarHistogram(
+        inner.createHistogram(name, options),
+        store.instrument(
+          scope.name,
+          scope.version,
+          name,
+          options?.advice?.explicitBucketBoundaries ?? SDK_DEFAULT_BOUNDARIES,
+        ),
+      ),
+    createCounter: (name: string, options?: MetricOptions) =>
+      new ExemplarCounter(
+        inner.createCounter(name, options),
+        store.instrument(scope.name, scope.version, name),
+      ),
+  }));
 }

@@ -11,6 +11,12 @@ export {
 export { callHook, describeError, errorClassName, safeExecute, warnOnce } from './safe.js';
 export * as semconv from './semconv.js';
 export {
+  wrapMeterProvider,
+  type MeterOverrides,
+  type MeterScope,
+  type WrappedMeterProvider,
+} from './meter-wrapper.js';
+export {
   ExemplarStore,
   InstrumentExemplars,
   hashAttributes,

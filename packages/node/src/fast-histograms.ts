@@ -4,16 +4,17 @@ import {
   type Context,
   type HrTime,
   type Histogram,
-  type Meter,
-  type MeterOptions,
   type MeterProvider,
   type MetricOptions,
 } from '@opentelemetry/api';
 import {
   hashAttributes,
   warnOnce,
+  wrapMeterProvider,
   type ExemplarStore,
   type InstrumentExemplars,
+  type MeterScope,
+  type WrappedMeterProvider,
 } from '@mcpmeter/core';
 import { hrTime } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
@@ -65,10 +66,7 @@ export interface FastHistogramsOptions {
 }
 
 /** A MeterProvider whose listed histograms are aggregated by mcpmeter; `forceFlush` / `shutdown` reach the wrapped one. */
-export interface FastMeterProvider extends MeterProvider {
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
-}
+export type FastMeterProvider = WrappedMeterProvider;
 
 const EMPTY: Attributes = Object.freeze({});
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
@@ -97,7 +95,7 @@ class FastHistogram implements Histogram {
   private overflow: Series | undefined;
 
   constructor(
-    readonly scope: { name: string; version?: string; schemaUrl?: string },
+    readonly scope: MeterScope,
     readonly name: string,
     readonly description: string,
     readonly unit: string,
@@ -276,25 +274,10 @@ export class FastHistograms {
 
   /** `meterProvider`, except that the histograms named in the options come from here. */
   wrap(meterProvider: MeterProvider): FastMeterProvider {
-    const inner = meterProvider as MeterProvider & {
-      forceFlush?: () => Promise<void>;
-      shutdown?: () => Promise<void>;
-    };
-    const meters = new Map<string, Meter>();
-    return {
-      getMeter: (name: string, version?: string, options?: MeterOptions): Meter => {
-        const key = `${name}\u0000${version ?? ''}\u0000${options?.schemaUrl ?? ''}`;
-        let meter = meters.get(key);
-        if (meter === undefined) {
-          const scope = { name, version, schemaUrl: options?.schemaUrl };
-          meter = this.meter(inner.getMeter(name, version, options), scope);
-          meters.set(key, meter);
-        }
-        return meter;
-      },
-      forceFlush: () => (inner.forceFlush ? inner.forceFlush() : Promise.resolve()),
-      shutdown: () => (inner.shutdown ? inner.shutdown() : Promise.resolve()),
-    };
+    return wrapMeterProvider(meterProvider, (inner, scope) => ({
+      createHistogram: (name: string, options?: MetricOptions) =>
+        this.histogram(scope, name, options) ?? inner.createHistogram(name, options),
+    }));
   }
 
   /** @internal */
@@ -303,7 +286,7 @@ export class FastHistograms {
   }
 
   private histogram(
-    scope: { name: string; version?: string; schemaUrl?: string },
+    scope: MeterScope,
     name: string,
     options: MetricOptions | undefined,
   ): FastHistogram | undefined {
@@ -328,40 +311,13 @@ export class FastHistograms {
     }
     return h;
   }
-
-  private meter(
-    inner: Meter,
-    scope: { name: string; version?: string; schemaUrl?: string },
-  ): Meter {
-    // Explicit delegation (no prototype tricks: SDK classes may use private fields).
-    return {
-      createHistogram: (name: string, options?: MetricOptions) =>
-        this.histogram(scope, name, options) ?? inner.createHistogram(name, options),
-      createCounter: (name, options) => inner.createCounter(name, options),
-      createGauge: (name, options) => inner.createGauge(name, options),
-      createUpDownCounter: (name, options) => inner.createUpDownCounter(name, options),
-      createObservableGauge: (name, options) => inner.createObservableGauge(name, options),
-      createObservableCounter: (name, options) => inner.createObservableCounter(name, options),
-      createObservableUpDownCounter: (name, options) =>
-        inner.createObservableUpDownCounter(name, options),
-      addBatchObservableCallback: (cb, observables) =>
-        inner.addBatchObservableCallback(cb, observables),
-      removeBatchObservableCallback: (cb, observables) =>
-        inner.removeBatchObservableCallback(cb, observables),
-    };
-  }
 }
 
 /**
  * Whether `view` could select this histogram. Conservative: a criterion the
  * view leaves out matches anything, and name patterns match case-insensitively.
  */
-function viewMaySelect(
-  view: ViewOptions,
-  scope: { name: string; version?: string; schemaUrl?: string },
-  name: string,
-  unit: string,
-): boolean {
+function viewMaySelect(view: ViewOptions, scope: MeterScope, name: string, unit: string): boolean {
   if (view.instrumentType !== undefined && view.instrumentType !== InstrumentType.HISTOGRAM) {
     return false;
   }
