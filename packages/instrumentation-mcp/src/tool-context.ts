@@ -12,7 +12,14 @@ export interface ActiveCall {
   readonly toolLabel: string | undefined;
   /** Set by the McpServer hooks. */
   handlerRan: boolean;
+  /** The class name of an exception from the tool pipeline, once known. */
   thrown: string | undefined;
+  /**
+   * What the handler step returned (both SDK generations: a promise). Looked at
+   * only when the call ends in an `isError` result, to tell the handler's
+   * exception from its own error result: no promise reaction on the success path.
+   */
+  handlerResult: unknown;
 }
 
 const ACTIVE_CALL = createContextKey('mcpmeter.instrumentation-mcp.active-call');

@@ -194,9 +194,8 @@ export function instrumentMcp(
   const target = mcp as unknown as Record<string | symbol, unknown>;
   if (target[MCP_HOOKED] === true) return state;
   Object.defineProperty(mcp, MCP_HOOKED, { value: true, enumerable: false, configurable: true });
-  hookToolStep(target, 'executeToolHandler', true, state);
-  // Without an output schema it returns at once and cannot throw: not worth a promise.
-  hookToolStep(target, 'validateToolOutput', false, state, hasOutputSchema);
+  hookHandlerStep(target, state);
+  hookOutputStep(target, state);
   return state;
 }
 
@@ -206,40 +205,65 @@ export function instrumentMcp(
  * manager and without entering one; the OTel context (which carries the call
  * only while tool-scoped metrics are in use) is the fallback.
  */
-function callOf(args: unknown[], state: ServerState): ActiveCall | undefined {
-  const extra = args[args.length - 1] as
-    { requestId?: unknown; mcpReq?: { id?: unknown } } | null | undefined;
-  const id = extra?.requestId ?? extra?.mcpReq?.id;
+function callOf(extra: unknown, state: ServerState): ActiveCall | undefined {
+  const e = extra as { requestId?: unknown; mcpReq?: { id?: unknown } } | null | undefined;
+  const id = e?.requestId ?? e?.mcpReq?.id;
   return (id !== undefined ? state.pending.get(id) : undefined) ?? activeCallOf(context.active());
 }
 
-/** `validateToolOutput(tool, result, name)`: whether `tool` has an output schema to check. */
-function hasOutputSchema(args: unknown[]): boolean {
-  const tool = args[0] as { outputSchema?: unknown } | null | undefined;
-  return tool?.outputSchema != null;
+/*
+ * `executeToolHandler(tool, args, extra)`: marks that the tool's own handler ran
+ * and keeps what it returned. Nothing waits on that promise here: only a call
+ * that ends in an `isError` result looks at it (ServerState.endToolError), so a
+ * successful call pays no promise reaction.
+ */
+function hookHandlerStep(target: Record<string | symbol, unknown>, state: ServerState): void {
+  const original = target.executeToolHandler;
+  if (typeof original !== 'function') return;
+  target.executeToolHandler = function instrumentedExecuteToolHandler(this: unknown) {
+    // `arguments`, not a rest parameter: no array per call.
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments;
+    const call = callOf(args[args.length - 1], state);
+    if (call === undefined) return Reflect.apply(original, this, args) as unknown;
+    call.handlerRan = true;
+    let result: unknown;
+    try {
+      result = Reflect.apply(original, this, args);
+    } catch (err) {
+      call.thrown ??= errorClassName(err);
+      throw err;
+    }
+    call.handlerResult = result;
+    return result;
+  };
 }
 
-function hookToolStep(
-  target: Record<string | symbol, unknown>,
-  name: string,
-  marksRun: boolean,
-  state: ServerState,
-  when?: (args: unknown[]) => boolean,
-): void {
-  const original = target[name];
+/*
+ * `validateToolOutput(tool, result, name)`: an output that does not match the
+ * tool's schema throws, and the SDK turns that into an `isError` result too.
+ * Without an output schema it returns at once and cannot throw: not hooked then.
+ */
+function hookOutputStep(target: Record<string | symbol, unknown>, state: ServerState): void {
+  const original = target.validateToolOutput;
   if (typeof original !== 'function') return;
-  target[name] = function instrumentedToolStep(this: unknown, ...args: unknown[]) {
-    if (when !== undefined && !when(args)) return (original as Fn).apply(this, args);
-    const call = callOf(args, state);
-    if (call === undefined) return (original as Fn).apply(this, args);
-    if (marksRun) call.handlerRan = true;
+  target.validateToolOutput = function instrumentedValidateToolOutput(this: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments;
+    const tool = args[0] as { outputSchema?: unknown } | null | undefined;
+    const output: unknown = args[1];
+    if (tool?.outputSchema == null || output === null || typeof output !== 'object') {
+      return Reflect.apply(original, this, args) as unknown;
+    }
+    // The output is the very object the handler step resolved to: the call
+    // finds its failure by it when it ends (no request id among these arguments).
     const noteThrown = (err: unknown): never => {
-      if (call.thrown === undefined) call.thrown = errorClassName(err);
+      state.outputFailures.set(output, errorClassName(err));
       throw err;
     };
     let result: unknown;
     try {
-      result = (original as Fn).apply(this, args);
+      result = Reflect.apply(original, this, args);
     } catch (err) {
       noteThrown(err);
     }

@@ -3,16 +3,18 @@ import {
   SpanKind,
   SpanStatusCode,
   context,
+  diag,
   trace,
   type Context,
   type Link,
   type Span,
 } from '@opentelemetry/api';
-import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
+import { BoundedValues, OTHER, describeError, errorClassName, semconv } from '@mcpmeter/core';
 import { captureValue } from '../content.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
 import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
 import { metaOf, serverParent } from '../meta.js';
+import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
 import type { TelemetrySource } from '../source.js';
@@ -60,6 +62,8 @@ export class ServerState {
   readonly pending = new Map<unknown, RequestRecord>();
   readonly tools: BoundedValues;
   readonly prompts = new BoundedValues();
+  /** Tool results that failed the tool's output schema, with the error's class name. */
+  readonly outputFailures = new WeakMap<object, string>();
   private readonly versions = createProtocolVersionLabels();
   private readonly series = new SeriesCache(SpanKind.SERVER);
   owner: McpServerLike | undefined;
@@ -116,21 +120,39 @@ export class ServerState {
       version,
       this.transportLabel,
     );
-    const active = context.active();
-    let parent = active;
-    let links: Link[] | undefined;
     // Most requests carry no trace context: do not pay for the propagator then.
     const meta = metaOf(params);
-    if (meta !== undefined && (meta.traceparent !== undefined || meta.baggage !== undefined)) {
-      ({ parent, links } = serverParent(params, active));
+    const remote =
+      meta !== undefined && (meta.traceparent !== undefined || meta.baggage !== undefined);
+    const toolMetrics = toolMetricsInUse();
+    let span = NON_RECORDING_SPAN;
+    let recording = false;
+    // The context the handler needs, before tool-scoped metrics add the call.
+    let ctx: Context | undefined;
+    if (tracesNothing(source.tracer)) {
+      // No span to start (no tracer provider registered): the handler needs a
+      // context only to carry a remote parent onward or the call for tool-scoped
+      // metrics. The no-op tracer's span would add nothing to either.
+      if (remote || toolMetrics) {
+        const active = context.active();
+        ctx = remote ? serverParent(params, active).parent : active;
+      }
+    } else {
+      const active = context.active();
+      let parent = active;
+      let links: Link[] | undefined;
+      if (remote) ({ parent, links } = serverParent(params, active));
+      span = source.tracer.startSpan(
+        series.spanName,
+        links === undefined ? series.spanOptions : { ...series.spanOptions, links },
+        parent,
+      );
+      recording = span.isRecording();
+      if (recording) this.describeSpan(span, request, transport, tool ?? prompt, rawName, params);
+      if (recording || links !== undefined || parent !== active || toolMetrics) {
+        ctx = trace.setSpan(parent, span);
+      }
     }
-    const span = source.tracer.startSpan(
-      series.spanName,
-      links === undefined ? series.spanOptions : { ...series.spanOptions, links },
-      parent,
-    );
-    const recording = span.isRecording();
-    if (recording) this.describeSpan(span, request, transport, tool ?? prompt, rawName, params);
     const record: RequestRecord = {
       id: request.id,
       series,
@@ -142,19 +164,16 @@ export class ServerState {
       toolLabel: tool,
       handlerRan: false,
       thrown: undefined,
+      handlerResult: undefined,
     };
     const previous = this.pending.get(request.id);
     // A client reusing an id still in flight: the SDK forgets the first one too.
     if (previous !== undefined) this.end(previous, OTHER, undefined);
     this.pending.set(request.id, record);
     series.active.n++;
-    const toolMetrics = toolMetricsInUse();
-    if (recording || links !== undefined || parent !== active || toolMetrics) {
-      // The McpServer hooks find the call by request id; only tool-scoped
-      // metrics need it in the context.
-      const ctx = trace.setSpan(parent, span);
-      record.ctx = toolMetrics ? withActiveCall(ctx, record) : ctx;
-    }
+    // The McpServer hooks find the call by request id; only tool-scoped
+    // metrics need it in the context.
+    if (ctx !== undefined) record.ctx = toolMetrics ? withActiveCall(ctx, record) : ctx;
     return record;
   }
 
@@ -186,11 +205,8 @@ export class ServerState {
         if (text !== undefined)
           record.span.setAttribute(semconv.ATTR_GEN_AI_TOOL_CALL_RESULT, text);
       }
-      this.end(
-        record,
-        result?.isError === true ? this.toolErrorType(record) : undefined,
-        undefined,
-      );
+      if (result?.isError === true) this.endToolError(record);
+      else this.end(record, undefined, undefined);
       return;
     }
     if (method === 'initialize') this.onInitialized(record, result);
@@ -223,7 +239,13 @@ export class ServerState {
     this.lastTransport = undefined;
   }
 
-  end(record: RequestRecord, errorType: string | undefined, message: string | undefined): void {
+  /** Ends `record` (once), at `at` (a `performance.now()` time) or now. */
+  end(
+    record: RequestRecord,
+    errorType: string | undefined,
+    message: string | undefined,
+    at?: number,
+  ): void {
     if (record.ended) return;
     record.ended = true;
     if (this.pending.get(record.id) === record) this.pending.delete(record.id);
@@ -232,7 +254,7 @@ export class ServerState {
     const span = record.span;
     const recording = span.isRecording();
     series.instruments.duration.record(
-      (clock.now() - record.start) / 1000,
+      ((at ?? clock.now()) - record.start) / 1000,
       series.attributes(errorType),
       // The response is sent from the transport's context, not the request's:
       // name the request's span so the sample's exemplar points at it (the
@@ -246,6 +268,48 @@ export class ServerState {
       if (isServerFault(errorType)) span.setStatus({ code: SpanStatusCode.ERROR, message });
     }
     span.end();
+  }
+
+  /**
+   * A tools/call answered with an `isError` result: the SDK refused the call,
+   * the handler returned an error result, or the handler threw and the SDK
+   * turned the exception into an error result. The handler step's promise tells
+   * the last two apart. It has settled by now (the SDK awaited it), but a
+   * promise's outcome can only be read asynchronously, so such a record ends one
+   * microtask later, with the time of the reply.
+   */
+  private endToolError(record: RequestRecord): void {
+    const step = record.handlerResult;
+    if (!(step instanceof Promise)) {
+      this.noteOutputFailure(record, step);
+      this.end(record, this.toolErrorType(record), undefined);
+      return;
+    }
+    const at = clock.now();
+    // Out of the map now: a new request reusing the id must not end this record.
+    if (this.pending.get(record.id) === record) this.pending.delete(record.id);
+    const settle = (rejected: boolean, value: unknown): void => {
+      try {
+        if (rejected) record.thrown ??= errorClassName(value);
+        else this.noteOutputFailure(record, value);
+        this.end(record, this.toolErrorType(record), undefined, at);
+      } catch (e) {
+        diag.error(`mcpmeter: MCP server telemetry failed: ${describeError(e)}`);
+      }
+    };
+    // A promise still pending here (no SDK flow does that) loses the race to
+    // the resolved one and counts as the tool's own error: the record always ends.
+    Promise.race([step, Promise.resolve(undefined)]).then(
+      (value: unknown) => settle(false, value),
+      (err: unknown) => settle(true, err),
+    );
+  }
+
+  /** The handler returned `output`: did it fail the tool's output schema? */
+  private noteOutputFailure(record: RequestRecord, output: unknown): void {
+    if (output === null || typeof output !== 'object') return;
+    const thrown = this.outputFailures.get(output);
+    if (thrown !== undefined) record.thrown ??= thrown;
   }
 
   private toolErrorType(record: RequestRecord): string {
