@@ -21,8 +21,8 @@
 //   node --expose-gc bench/mcp-server.mjs           run all, write the doc section
 //   node --expose-gc bench/mcp-server.mjs --print   run all, print only
 //   BENCH_DIST=path/to/index.mjs ...                measure another build of the package
-//   BENCH_COMPARE=path/to/index.mjs ... --group plain
-//                                                   also measure that build's pairs ("X@compare")
+//   BENCH_COMPARE=a/index.mjs,b/index.mjs ... --group plain
+//                                                   also measure those builds' pairs ("X@0", "X@1")
 //   node --expose-gc --cpu-prof bench/mcp-server.mjs --group plain --only metrics
 //                                                   one group in this process (baseline + metrics)
 //   node --expose-gc --cpu-prof bench/mcp-server.mjs --group plain --solo metrics
@@ -37,8 +37,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'packages/instrumentation-mcp');
 const DIST = resolve(process.env.BENCH_DIST ?? join(PKG, 'dist/index.mjs'));
-// Another build measured next to DIST in the same process (modes "X@compare").
-const COMPARE = process.env.BENCH_COMPARE && resolve(process.env.BENCH_COMPARE);
+// Other builds measured next to DIST in the same process (modes "X@0", "X@1", …).
+const COMPARE = (process.env.BENCH_COMPARE ?? '')
+  .split(',')
+  .filter((p) => p !== '')
+  .map((p) => resolve(p));
 const req = createRequire(join(PKG, 'package.json'));
 const load = (name) => import(pathToFileURL(req.resolve(name)).href);
 const GROUPS = {
@@ -99,7 +102,7 @@ async function sdk() {
 
 async function pair(spec, s) {
   const [mode, other] = spec.split('@');
-  const dist = other === undefined ? DIST : COMPARE;
+  const dist = other === undefined ? DIST : COMPARE[Number(other)];
   const { McpServer } = await load('@modelcontextprotocol/sdk/server/mcp.js');
   const { Client } = await load('@modelcontextprotocol/sdk/client/index.js');
   const { InMemoryTransport } = await load('@modelcontextprotocol/sdk/inMemory.js');
@@ -174,7 +177,9 @@ async function runGroup(group, only) {
       : GROUPS[group]
           .filter((m) => only === undefined || m === only || m === 'baseline')
           .flatMap((m) =>
-            COMPARE && m !== 'baseline' && m !== 'traceloop' ? [m, `${m}@compare`] : [m],
+            m !== 'baseline' && m !== 'traceloop'
+              ? [m, ...COMPARE.map((_, i) => `${m}@${i}`)]
+              : [m],
           );
   const s = await sdk();
   s.api.context.setGlobalContextManager(s.contextManager());
