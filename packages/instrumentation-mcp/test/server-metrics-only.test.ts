@@ -6,7 +6,14 @@
  * time the client has its answer.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ProxyTracerProvider, SpanKind, trace } from '@opentelemetry/api';
+import { ProxyTracerProvider, SpanKind, context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  ParentBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 import {
   countOf,
@@ -141,5 +148,48 @@ describe('a tracer provider registered after instrumentation', () => {
     }
     const m = findMetric(await tel.collect(), DURATION);
     expect(countOf(m, { 'gen_ai.tool.name': 'fast' })).toBe(2);
+  });
+});
+
+describe('a request its sampler drops', () => {
+  it("hands the decision to the tool's own calls instead of letting them start a trace", async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const tel = setupTelemetry({ global: false });
+    tels.push(tel);
+    // The LLM client a tool calls: samples whatever has no parent, follows a parent otherwise.
+    const downstream = new BasicTracerProvider({
+      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    }).getTracer('llm');
+    const seen: { recording: boolean; sampledParent: boolean | undefined }[] = [];
+    for (const sdk of SDKS) {
+      const server = new sdk.McpServer({ name: `dropped-${sdk.name}`, version: '1.0.0' });
+      server.registerTool('ask_llm', { description: 'Calls an LLM.' }, async () => {
+        const parent = trace.getSpanContext(context.active());
+        const span = downstream.startSpan('chat');
+        seen.push({
+          recording: span.isRecording(),
+          sampledParent: parent === undefined ? undefined : (parent.traceFlags & 1) === 1,
+        });
+        span.end();
+        return { content: [{ type: 'text', text: 'ok' }] };
+      });
+      instrumentMcpServer(server, {
+        meterProvider: tel.meterProvider,
+        tracerProvider: new BasicTracerProvider({ sampler: new AlwaysOffSampler() }),
+      });
+      const { client, close } = await connectInMemory(sdk, server);
+      try {
+        await sdk.callTool(client, { name: 'ask_llm', arguments: {} });
+      } finally {
+        await close();
+      }
+    }
+    context.disable();
+    // The server span was sampled out; the tool ran in its context, so the
+    // LLM span is dropped with it rather than recorded as a stray root.
+    expect(seen).toEqual([
+      { recording: false, sampledParent: false },
+      { recording: false, sampledParent: false },
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import {
   SpanStatusCode,
   context,
   diag,
+  isSpanContextValid,
   trace,
   type Context,
   type Link,
@@ -45,7 +46,7 @@ export interface RequestRecord extends ActiveCall {
   readonly span: Span;
   /**
    * The context the handler must run in, or undefined when running it in the
-   * current context loses nothing (no recording span, no remote parent, no
+   * current context loses nothing (no tracer provider, no remote parent, no
    * tool-scoped metrics): entering a context costs an AsyncLocalStorage switch
    * on every call, and makes every promise of the process pay for it after.
    */
@@ -149,7 +150,16 @@ export class ServerState {
       );
       recording = span.isRecording();
       if (recording) this.describeSpan(span, request, transport, tool ?? prompt, rawName, params);
-      if (recording || links !== undefined || parent !== active || toolMetrics) {
+      // A span the sampler dropped still carries its decision: the handler runs
+      // in its context, so that the tool's own calls (an LLM client, another MCP
+      // server) are dropped with it instead of starting stray root traces.
+      if (
+        recording ||
+        links !== undefined ||
+        parent !== active ||
+        toolMetrics ||
+        isSpanContextValid(span.spanContext())
+      ) {
         ctx = trace.setSpan(parent, span);
       }
     }
