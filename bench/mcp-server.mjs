@@ -16,7 +16,8 @@
 //   context  a context is in use (AsyncLocalStorage on, as in any app with a
 //            tracer registered) — the baseline pays that too:
 //            baseline, sdk-span (the floor: a bare SDK span per request),
-//            metrics+span, client-metrics+span, traceloop
+//            metrics+span (every span sampled), metrics+span-10% (parent-based
+//            1-in-10 sampling), client-metrics+span, traceloop
 //
 //   node --expose-gc bench/mcp-server.mjs           run all, write the doc section
 //   node --expose-gc bench/mcp-server.mjs --print   run all, print only
@@ -46,7 +47,14 @@ const req = createRequire(join(PKG, 'package.json'));
 const load = (name) => import(pathToFileURL(req.resolve(name)).href);
 const GROUPS = {
   plain: ['baseline', 'wrapper-only', 'metrics', 'metrics-sdk', 'client-metrics'],
-  context: ['baseline', 'sdk-span', 'metrics+span', 'client-metrics+span', 'traceloop'],
+  context: [
+    'baseline',
+    'sdk-span',
+    'metrics+span',
+    'metrics+span-10%',
+    'client-metrics+span',
+    'traceloop',
+  ],
 };
 const BLOCK = Number(process.env.BENCH_BLOCK ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
@@ -62,9 +70,13 @@ async function sdk() {
   const api = await load('@opentelemetry/api');
   const { AsyncLocalStorageContextManager } = await load('@opentelemetry/context-async-hooks');
   const { MeterProvider, MetricReader } = await load('@opentelemetry/sdk-metrics');
-  const { BasicTracerProvider, BatchSpanProcessor, AlwaysOnSampler } = await load(
-    '@opentelemetry/sdk-trace-base',
-  );
+  const {
+    BasicTracerProvider,
+    BatchSpanProcessor,
+    AlwaysOnSampler,
+    ParentBasedSampler,
+    TraceIdRatioBasedSampler,
+  } = await load('@opentelemetry/sdk-trace-base');
   class Reader extends MetricReader {
     onShutdown() {
       return Promise.resolve();
@@ -92,9 +104,12 @@ async function sdk() {
     },
     // register({ metrics: { fastHistograms: false } }): every record goes through the SDK.
     sdkMeterProvider: () => new MeterProvider({ readers: [new Reader()] }),
-    tracerProvider: () =>
+    tracerProvider: (ratio = 1) =>
       new BasicTracerProvider({
-        sampler: new AlwaysOnSampler(),
+        sampler:
+          ratio === 1
+            ? new AlwaysOnSampler()
+            : new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
         spanProcessors: [new BatchSpanProcessor(drop, { maxQueueSize: 65_536 })],
       }),
   };
@@ -121,6 +136,12 @@ async function pair(spec, s) {
     instrumentMcpServer(server, {
       meterProvider: s.meterProvider(),
       tracerProvider: s.tracerProvider(),
+    });
+  }
+  if (mode === 'metrics+span-10%') {
+    instrumentMcpServer(server, {
+      meterProvider: s.meterProvider(),
+      tracerProvider: s.tracerProvider(0.1),
     });
   }
   if (mode === 'sdk-span') {
