@@ -10,6 +10,7 @@ import { resolveContentCapture, type ContentCapture } from './content.js';
 import { ClientInstruments } from './client/instruments.js';
 import { instrumentClient } from './client/instrument-client.js';
 import { connectObserved } from './client/patch.js';
+import { notePeerAddresses } from './server/client-address.js';
 import { ServerInstruments } from './server/instruments.js';
 import { isMcpServer } from './server/instrument-server.js';
 import { instrumentMcp, instrumentProtocol } from './server/patch.js';
@@ -199,6 +200,8 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
           try {
             if (isMcp && isMcpServer(this)) instrumentMcp(this, source);
             else if (!isMcp) instrumentProtocol(this, source);
+            // This very call bypasses the instance's connect hook: note the peers here.
+            notePeerAddresses(args[0]);
           } catch (err) {
             diag.error(`could not instrument an MCP server: ${describeError(err)}`);
           }

@@ -74,6 +74,40 @@ for (const sdk of SDKS) {
         if (mode === 'stateful') {
           expect(typeof mcp[0]!.attributes['mcp.session.id']).toBe('string');
         }
+        // The socket's peer where the SDK's Node transport has it; the fetch-based
+        // 2.x transport never sees a socket, so nothing is known there.
+        expect(new Set(mcp.map((s) => s.attributes['client.address']))).toEqual(
+          new Set([sdk.name === 'sdk1' ? '127.0.0.1' : undefined]),
+        );
+      });
+
+      it('takes client.address from Forwarded / X-Forwarded-For, on spans only', async () => {
+        const cases: [Record<string, string>, string][] = [
+          [{ 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }, '203.0.113.7'],
+          [
+            { forwarded: 'for="[2001:db8:cafe::17]:4711";proto=https, for=10.0.0.1' },
+            '2001:db8:cafe::17',
+          ],
+          [{ forwarded: 'proto=http;for=192.0.2.60:8080' }, '192.0.2.60'],
+        ];
+        for (const [headers, expected] of cases) {
+          tel.spans.reset();
+          const http = await startHttpMcp(sdk, mode, () => {
+            const server = instrumentMcpServer(
+              new sdk.McpServer({ name: 'claws-http', version: '1.0.0' }),
+            );
+            registerClawTools(server, ['fast']);
+            return server;
+          });
+          const { client, close } = await http.connectClient(headers);
+          await sdk.callTool(client, { name: 'fast', arguments: {} });
+          await close();
+          await http.close();
+          const span = tel.finishedSpans().find((s) => s.name === 'tools/call fast');
+          expect(span?.attributes['client.address'], JSON.stringify(headers)).toBe(expected);
+        }
+        const m = findMetric(await tel.collect(), DURATION);
+        for (const p of m!.dataPoints) expect(p.attributes['client.address']).toBeUndefined();
       });
     });
   }

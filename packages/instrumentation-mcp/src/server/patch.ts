@@ -4,6 +4,7 @@ import { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js
 import { activeCallOf, type ActiveCall } from '../tool-context.js';
 import { ServerState, type McpServerLike, type RequestRecord } from './request.js';
 import { instrumentSender } from '../client/patch.js';
+import { notePeerAddresses } from './client-address.js';
 import type { SenderRole } from '../client/state.js';
 import type { TelemetrySource } from '../source.js';
 
@@ -30,6 +31,7 @@ interface ProtocolLike {
   _onrequest: ProtocolMethod;
   _onclose: ProtocolMethod;
   _oncancel?: ProtocolMethod;
+  connect?: ProtocolMethod;
   _transport?: unknown;
   _requestHandlerAbortControllers?: Map<unknown, unknown>;
   [STATE]?: ServerState;
@@ -110,6 +112,21 @@ export function instrumentProtocol(
       }
     }
   };
+
+  // The peer of each HTTP request, for `client.address`: hook the transport
+  // before its first request (connect) or now, when already connected.
+  notePeerAddresses(server._transport);
+  const connect = server.connect;
+  if (typeof connect === 'function') {
+    server.connect = function connectNotingPeers(this: ProtocolLike, ...args: unknown[]) {
+      try {
+        notePeerAddresses(args[0]);
+      } catch (err) {
+        diag.error(`mcpmeter: could not hook an MCP transport: ${describeError(err)}`);
+      }
+      return connect.apply(this, args);
+    };
+  }
 
   const onclose = server._onclose;
   server._onclose = function instrumentedOnClose(this: ProtocolLike, ...args: unknown[]) {

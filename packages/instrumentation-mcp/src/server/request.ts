@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/api';
 import { BoundedValues, OTHER, describeError, errorClassName, semconv } from '@mcpmeter/core';
 import { captureValue } from '../content.js';
+import { clientAddressOf, requestHeader } from './client-address.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
 import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
 import { metaOf, serverParent } from '../meta.js';
@@ -149,7 +150,9 @@ export class ServerState {
         parent,
       );
       recording = span.isRecording();
-      if (recording) this.describeSpan(span, request, transport, tool ?? prompt, rawName, params);
+      if (recording) {
+        this.describeSpan(span, request, transport, extra, tool ?? prompt, rawName, params);
+      }
       // A span the sampler dropped still carries its decision: the handler runs
       // in its context, so that the tool's own calls (an LLM client, another MCP
       // server) are dropped with it instead of starting stray root traces.
@@ -381,11 +384,7 @@ export class ServerState {
   /** Before `initialize` (stateless HTTP): the SDK's negotiated version or the HTTP header. */
   private versionFromRequest(protocol: object, extra: unknown): string | undefined {
     let v = (protocol as { _negotiatedProtocolVersion?: unknown })._negotiatedProtocolVersion;
-    if (typeof v !== 'string') {
-      const headers = (extra as { requestInfo?: { headers?: Record<string, unknown> } } | undefined)
-        ?.requestInfo?.headers;
-      v = headers?.['mcp-protocol-version'];
-    }
+    if (typeof v !== 'string') v = requestHeader(extra, 'mcp-protocol-version');
     if (typeof v !== 'string') return undefined;
     return this.versions.get(v);
   }
@@ -394,6 +393,7 @@ export class ServerState {
     span: Span,
     request: JsonRpcRequest,
     transport: unknown,
+    extra: unknown,
     target: string | undefined,
     rawName: unknown,
     params: { arguments?: unknown } | undefined,
@@ -404,6 +404,8 @@ export class ServerState {
     }
     const sessionId = (transport as { sessionId?: unknown } | undefined)?.sessionId;
     if (typeof sessionId === 'string') span.setAttribute(semconv.ATTR_MCP_SESSION_ID, sessionId);
+    const clientAddress = clientAddressOf(extra, transport);
+    if (clientAddress !== undefined) span.setAttribute(semconv.ATTR_CLIENT_ADDRESS, clientAddress);
     if (typeof request.method === 'string' && !METHODS.has(request.method)) {
       span.setAttribute(semconv.ATTR_MCP_METHOD_NAME, request.method.slice(0, MAX_NAME));
     }
