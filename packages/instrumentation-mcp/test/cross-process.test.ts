@@ -137,6 +137,10 @@ describe('one trace from agent to tool across two processes', () => {
         expect(client.attributes['server.port']).toBe(Number(port));
         expect(typeof client.attributes['mcp.session.id']).toBe('string');
         expect(serverSpan.attributes['mcp.session.id']).toBe(client.attributes['mcp.session.id']);
+        // Zero-code too: the 1.x Node transport's socket peer (2.x's fetch transport has none).
+        expect(serverSpan.attributes['client.address']).toBe(
+          sdk === 'sdk1' ? '127.0.0.1' : undefined,
+        );
       } finally {
         await server?.kill();
       }
