@@ -19,6 +19,7 @@ import {
 } from '../errors.js';
 import { createProtocolVersionLabels } from '../labels.js';
 import { injectMeta } from '../meta.js';
+import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
 import type { TelemetrySource } from '../source.js';
 import { activeExecuteToolSpan } from './execute-tool.js';
@@ -139,6 +140,15 @@ export class ClientState {
           peer.serverAddress,
         ),
       );
+    } else if (tracesNothing(source.tracer)) {
+      // No tracer provider registered: what the no-op tracer would start, without
+      // going through it (the parent's span context, recording nothing), so an
+      // ambient trace still travels on in `_meta`.
+      const parent = trace.getSpanContext(active);
+      span =
+        parent !== undefined && isSpanContextValid(parent)
+          ? trace.wrapSpanContext(parent)
+          : NON_RECORDING_SPAN;
     } else {
       // The span is named after the name sent, bounded labels or not.
       const target = tool ?? prompt;

@@ -6,7 +6,16 @@
  * time the client has its answer.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ProxyTracerProvider, SpanKind, context, trace } from '@opentelemetry/api';
+import {
+  ProxyTracerProvider,
+  ROOT_CONTEXT,
+  SpanKind,
+  TraceFlags,
+  context,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AlwaysOffSampler,
@@ -22,8 +31,9 @@ import {
   setupTelemetry,
   type TestTelemetry,
 } from '../../../test-utils/otel.js';
-import { instrumentMcpServer } from '../src/index.js';
+import { instrumentMcpClient, instrumentMcpServer } from '../src/index.js';
 import { toolMetricsInUse } from '../src/tool-context.js';
+import { registerMetaTool } from './fixtures/meta-tool.js';
 import { SDKS, connectInMemory, registerClawTools } from './fixtures/sdks.js';
 
 const DURATION = 'mcp.server.operation.duration';
@@ -191,5 +201,46 @@ describe('a request its sampler drops', () => {
       { recording: false, sampledParent: false },
       { recording: false, sampledParent: false },
     ]);
+  });
+});
+
+describe('a client with no tracer provider registered', () => {
+  it('starts no span, and passes an ambient trace on in _meta as it is', async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const tel = setupTelemetry({ global: false });
+    tels.push(tel);
+    const ambient = {
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      traceFlags: TraceFlags.SAMPLED,
+    };
+    try {
+      for (const sdk of SDKS) {
+        const server = new sdk.McpServer({ name: `meta-${sdk.name}`, version: '1.0.0' });
+        registerMetaTool(server, sdk);
+        const { client, close } = await connectInMemory(sdk, server);
+        instrumentMcpClient(client, {
+          meterProvider: tel.meterProvider,
+          tracerProvider: new ProxyTracerProvider(),
+        });
+        const meta = async () => {
+          const r = await sdk.callTool(client, { name: 'meta', arguments: {} });
+          return JSON.parse(r.content[0].text) as Record<string, unknown>;
+        };
+        try {
+          expect((await meta()).traceparent, sdk.name).toBeUndefined();
+          const inTrace = await context.with(trace.setSpanContext(ROOT_CONTEXT, ambient), meta);
+          expect(inTrace.traceparent, sdk.name).toBe(`00-${ambient.traceId}-${ambient.spanId}-01`);
+        } finally {
+          await close();
+        }
+      }
+      const m = findMetric(await tel.collect(), 'mcp.client.operation.duration');
+      expect(countOf(m, { 'mcp.method.name': 'tools/call' })).toBe(4);
+    } finally {
+      propagation.disable();
+      context.disable();
+    }
   });
 });
