@@ -3,7 +3,8 @@
  * provider registered, no tool-scoped metrics, so no context is entered per
  * request and the McpServer hooks find a call by its request id alone. Every
  * tools/call outcome must still get its own error.type, on the metrics by the
- * time the client has its answer.
+ * time the client has its answer. Around that: a tracer provider registered
+ * later, a sampler that drops a request, and a client without a tracer.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
