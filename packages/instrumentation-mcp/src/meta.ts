@@ -33,6 +33,14 @@ export function metaOf(params: unknown): Record<string, unknown> | undefined {
   return meta as Record<string, unknown>;
 }
 
+/** `params._meta` when it carries trace context (`traceparent` or `baggage`); most requests do not. */
+export function traceContextMeta(params: unknown): Record<string, unknown> | undefined {
+  const meta = metaOf(params);
+  return meta !== undefined && (meta.traceparent !== undefined || meta.baggage !== undefined)
+    ? meta
+    : undefined;
+}
+
 /** Parent context and links for a server span. */
 export interface ServerParent {
   parent: Context;
@@ -45,10 +53,8 @@ export interface ServerParent {
  * the parent, as for any other instrumentation.
  */
 export function serverParent(params: unknown, active: Context = context.active()): ServerParent {
-  const meta = metaOf(params);
-  if (meta === undefined || (meta.traceparent === undefined && meta.baggage === undefined)) {
-    return { parent: active, links: undefined };
-  }
+  const meta = traceContextMeta(params);
+  if (meta === undefined) return { parent: active, links: undefined };
   try {
     const extracted = propagation.extract(active, meta, metaGetter);
     const remote = trace.getSpanContext(extracted);

@@ -77,8 +77,8 @@ function forwardedFor(value: string | undefined): string | undefined {
       .slice(eq + 1)
       .trim()
       .replace(/^"(.*)"$/, '$1');
-    if (node.startsWith('['))
-      node = node.slice(1, node.indexOf(']') > 0 ? node.indexOf(']') : undefined);
+    const close = node.indexOf(']');
+    if (node.startsWith('[')) node = node.slice(1, close > 0 ? close : undefined);
     else if (node.indexOf(':') === node.lastIndexOf(':')) node = node.split(':')[0] ?? '';
     // "unknown" and obfuscated identifiers ("_hidden") name no address.
     if (node === '' || node === 'unknown' || node.startsWith('_')) return undefined;

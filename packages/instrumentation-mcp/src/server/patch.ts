@@ -114,10 +114,11 @@ export function instrumentProtocol(
   };
 
   // The peer of each HTTP request, for `client.address`: hook the transport
-  // before its first request (connect) or now, when already connected.
-  notePeerAddresses(server._transport);
+  // before its first request (connect) or now, when already connected. A
+  // client's transport serves no HTTP requests.
+  if (role === 'server') notePeerAddresses(server._transport);
   const connect = server.connect;
-  if (typeof connect === 'function') {
+  if (role === 'server' && typeof connect === 'function') {
     server.connect = function connectNotingPeers(this: ProtocolLike, ...args: unknown[]) {
       try {
         notePeerAddresses(args[0]);

@@ -15,7 +15,7 @@ import { captureValue } from '../content.js';
 import { clientAddressOf, requestHeader } from './client-address.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
 import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
-import { metaOf, serverParent } from '../meta.js';
+import { serverParent, traceContextMeta } from '../meta.js';
 import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
@@ -123,9 +123,7 @@ export class ServerState {
       this.transportLabel,
     );
     // Most requests carry no trace context: do not pay for the propagator then.
-    const meta = metaOf(params);
-    const remote =
-      meta !== undefined && (meta.traceparent !== undefined || meta.baggage !== undefined);
+    const remote = traceContextMeta(params) !== undefined;
     const toolMetrics = toolMetricsInUse();
     let span = NON_RECORDING_SPAN;
     let recording = false;
