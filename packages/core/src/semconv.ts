@@ -25,6 +25,8 @@ export const ATTR_CLIENT_PORT = 'client.port';
 export const ATTR_NETWORK_TRANSPORT = 'network.transport';
 /** `http`, `websocket`… (stable). */
 export const ATTR_NETWORK_PROTOCOL_NAME = 'network.protocol.name';
+/** `1.1`, `2`… (stable). */
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 /** Fallback value of `error.type` when no custom value applies (stable). */
 export const ERROR_TYPE_VALUE_OTHER = '_OTHER';
 

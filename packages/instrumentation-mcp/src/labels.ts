@@ -43,3 +43,18 @@ export function networkTransportOf(
 }
 
 export { OTHER };
+
+/** Requests whose `params.uri` names a resource: `mcp.resource.uri` on their spans. */
+const RESOURCE_METHODS: ReadonlySet<string> = new Set([
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+]);
+const MAX_URI = 2048;
+
+/** `mcp.resource.uri` of a request (spans only: a URI is unbounded, never a label). */
+export function resourceUriOf(method: unknown, params: unknown): string | undefined {
+  if (typeof method !== 'string' || !RESOURCE_METHODS.has(method)) return undefined;
+  const uri = (params as { uri?: unknown } | null | undefined)?.uri;
+  return typeof uri === 'string' ? uri.slice(0, MAX_URI) : undefined;
+}

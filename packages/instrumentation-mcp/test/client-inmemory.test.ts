@@ -112,6 +112,29 @@ for (const sdk of SDKS) {
       expect(fresh.handlerBaggage).toBe('gold');
     });
 
+    it('puts mcp.resource.uri on resources/read and resources/subscribe spans of both sides', async () => {
+      const server = instrumentMcpServer(new sdk.McpServer({ name: 'res', version: '1.0.0' }));
+      server.registerResource('config', 'config://app', {}, (u: URL) => ({
+        contents: [{ uri: u.href, text: '{}' }],
+      }));
+      const [clientSide, serverSide] = sdk.InMemoryTransport.createLinkedPair();
+      await server.connect(serverSide);
+      const client = instrumentMcpClient(new sdk.Client({ name: 'agent', version: '1.0.0' }));
+      await client.connect(clientSide);
+      await client.readResource({ uri: 'config://app' });
+      // McpServer has no subscribe handler: a JSON-RPC error, and still the URI.
+      await client.subscribeResource({ uri: 'config://app' }).catch(() => undefined);
+      await client.close();
+      await server.close();
+      const spans = tel.finishedSpans().filter((s) => s.name.startsWith('resources/'));
+      const seen = spans.map((s) => [s.name, s.kind, s.attributes['mcp.resource.uri']]);
+      for (const method of ['resources/read', 'resources/subscribe']) {
+        for (const kind of [SpanKind.CLIENT, SpanKind.SERVER]) {
+          expect(seen).toContainEqual([method, kind, 'config://app']);
+        }
+      }
+    });
+
     it('counts calls exactly: success, tool error, JSON-RPC error, timeout, cancellation', async () => {
       const before = await tel.collect();
       const { client, close } = await pair(sdk);

@@ -79,18 +79,31 @@ for (const sdk of SDKS) {
         expect(new Set(mcp.map((s) => s.attributes['client.address']))).toEqual(
           new Set([sdk.name === 'sdk1' ? '127.0.0.1' : undefined]),
         );
+        for (const s of mcp) {
+          expect(s.attributes['network.protocol.name']).toBe('http');
+          if (sdk.name === 'sdk1') {
+            expect(s.attributes['client.port']).toEqual(expect.any(Number));
+            expect(s.attributes['network.protocol.version']).toBe('1.1');
+          } else {
+            expect(s.attributes['client.port']).toBeUndefined();
+            expect(s.attributes['network.protocol.version']).toBeUndefined();
+          }
+        }
       });
 
-      it('takes client.address from Forwarded / X-Forwarded-For, on spans only', async () => {
-        const cases: [Record<string, string>, string][] = [
-          [{ 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }, '203.0.113.7'],
+      it('takes client.address and client.port from Forwarded / X-Forwarded-For, on spans only', async () => {
+        // A header's client port when it names one; never the proxy's socket port.
+        const cases: [Record<string, string>, string, number | undefined][] = [
+          [{ 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }, '203.0.113.7', undefined],
           [
             { forwarded: 'for="[2001:db8:cafe::17]:4711";proto=https, for=10.0.0.1' },
             '2001:db8:cafe::17',
+            4711,
           ],
-          [{ forwarded: 'proto=http;for=192.0.2.60:8080' }, '192.0.2.60'],
+          [{ forwarded: 'proto=http;for=192.0.2.60:8080' }, '192.0.2.60', 8080],
+          [{ forwarded: 'for="198.51.100.3:_p1"' }, '198.51.100.3', undefined],
         ];
-        for (const [headers, expected] of cases) {
+        for (const [headers, expected, port] of cases) {
           tel.spans.reset();
           const http = await startHttpMcp(sdk, mode, () => {
             const server = instrumentMcpServer(
@@ -105,9 +118,14 @@ for (const sdk of SDKS) {
           await http.close();
           const span = tel.finishedSpans().find((s) => s.name === 'tools/call fast');
           expect(span?.attributes['client.address'], JSON.stringify(headers)).toBe(expected);
+          expect(span?.attributes['client.port'], JSON.stringify(headers)).toBe(port);
         }
         const m = findMetric(await tel.collect(), DURATION);
-        for (const p of m!.dataPoints) expect(p.attributes['client.address']).toBeUndefined();
+        for (const p of m!.dataPoints) {
+          for (const key of ['client.address', 'client.port', 'network.protocol.version']) {
+            expect(p.attributes[key]).toBeUndefined();
+          }
+        }
       });
     });
   }

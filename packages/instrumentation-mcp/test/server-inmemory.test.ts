@@ -135,6 +135,32 @@ for (const sdk of SDKS) {
       expect(withParent!.attributes['gen_ai.tool.call.arguments']).toBeUndefined();
     });
 
+    it('puts mcp.resource.uri on resources/read spans, never on metrics', async () => {
+      const server = instrumentMcpServer(new sdk.McpServer({ name: 'claws', version: '1.0.0' }));
+      const uri = 'file:///claws/' + 'x'.repeat(3000);
+      server.registerResource('claw-log', uri, { description: 'A long URI.' }, (u: URL) => ({
+        contents: [{ uri: u.href, text: 'sharp' }],
+      }));
+      server.registerResource('config', 'config://app', {}, (u: URL) => ({
+        contents: [{ uri: u.href, text: '{}' }],
+      }));
+      const { client, close } = await connectInMemory(sdk, server);
+      const read = await client.readResource({ uri: 'config://app' });
+      expect(read.contents[0].text).toBe('{}');
+      await client.readResource({ uri });
+      await close();
+      const spans = tel
+        .finishedSpans()
+        .filter((s) => s.attributes['mcp.method.name'] === 'resources/read');
+      expect(spans.map((s) => s.name)).toEqual(['resources/read', 'resources/read']);
+      expect(spans[0]!.attributes['mcp.resource.uri']).toBe('config://app');
+      // Capped: a URI is the client's to choose.
+      expect(spans[1]!.attributes['mcp.resource.uri']).toBe(uri.slice(0, 2048));
+      const m = findMetric(await tel.collect(), DURATION);
+      expect(countOf(m, { 'mcp.method.name': 'resources/read' })).toBeGreaterThanOrEqual(2);
+      for (const p of m!.dataPoints) expect(p.attributes['mcp.resource.uri']).toBeUndefined();
+    });
+
     it('names JSON-RPC errors by code and keeps client faults off the span status', async () => {
       const server = instrumentMcpServer(new sdk.McpServer({ name: 'claws', version: '1.0.0' }));
       registerClawTools(server, ['fast']);

@@ -17,7 +17,7 @@ import {
   isClientFailure,
   jsonRpcErrorMessage,
 } from '../errors.js';
-import { createProtocolVersionLabels } from '../labels.js';
+import { createProtocolVersionLabels, resourceUriOf } from '../labels.js';
 import { injectMeta } from '../meta.js';
 import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
@@ -349,9 +349,8 @@ export class ClientState {
         rawName.slice(0, MAX_NAME),
       );
     }
-    if (request.method === 'resources/read' && typeof params?.uri === 'string') {
-      span.setAttribute(semconv.ATTR_MCP_RESOURCE_URI, params.uri.slice(0, 2048));
-    }
+    const uri = resourceUriOf(request.method, params);
+    if (uri !== undefined) span.setAttribute(semconv.ATTR_MCP_RESOURCE_URI, uri);
     if (peer.serverPort !== undefined) span.setAttribute(semconv.ATTR_SERVER_PORT, peer.serverPort);
     if (peer.protocolName !== undefined) {
       span.setAttribute(semconv.ATTR_NETWORK_PROTOCOL_NAME, peer.protocolName);

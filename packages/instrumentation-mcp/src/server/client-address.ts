@@ -1,11 +1,12 @@
 /*
- * `client.address` of a request that came over HTTP. The conventions want the
- * client behind any intermediaries when it is known, so a `Forwarded: for=` or
- * `X-Forwarded-For` header wins; otherwise the peer of the socket the request
- * arrived on, which the SDK does not pass along: the Node transports'
- * `handleRequest(req, res, body)` is hooked to note it. A client can put
- * anything in those headers: the value is bounded and lands on the span only,
- * never on a metric label.
+ * `client.address` / `client.port` of a request that came over HTTP, and the
+ * HTTP version. The conventions want the client behind any intermediaries when
+ * it is known, so a `Forwarded: for=` or `X-Forwarded-For` header wins;
+ * otherwise the peer of the socket the request arrived on, which the SDK does
+ * not pass along: the Node transports' `handleRequest(req, res, body)` is
+ * hooked to note it (and `req.httpVersion`). A client can put anything in those
+ * headers: the value is bounded and lands on the span only, never on a metric
+ * label.
  */
 
 const PEER = Symbol.for('mcpmeter.instrumentation-mcp.peer-address');
@@ -13,9 +14,28 @@ const MAX_ADDRESS = 256;
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
+/** What the latest HTTP request a Node transport handled says about its client. */
+interface NotedPeer {
+  address: string | undefined;
+  port: number | undefined;
+  /** `network.protocol.version`: `1.1`, `2`. */
+  httpVersion: string | undefined;
+}
+
 interface NodeTransportLike {
   handleRequest?: unknown;
-  [PEER]?: { address: string | undefined };
+  [PEER]?: NotedPeer;
+}
+
+/** The client of a request, as far as it is known. */
+export interface ClientPeer {
+  readonly address: string;
+  readonly port: number | undefined;
+}
+
+interface IncomingMessageLike {
+  socket?: { remoteAddress?: unknown; remotePort?: unknown } | null;
+  httpVersion?: unknown;
 }
 
 /**
@@ -29,23 +49,36 @@ export function notePeerAddresses(transport: unknown): void {
   const t = transport as NodeTransportLike;
   const handle = t.handleRequest;
   if (typeof handle !== 'function' || t[PEER] !== undefined) return;
-  const peer: { address: string | undefined } = { address: undefined };
+  const peer: NotedPeer = { address: undefined, port: undefined, httpVersion: undefined };
   Object.defineProperty(t, PEER, { value: peer, enumerable: false, configurable: true });
   t.handleRequest = function handleRequestNotingPeer(this: unknown, ...args: unknown[]) {
-    const address = (args[0] as { socket?: { remoteAddress?: unknown } } | null | undefined)?.socket
-      ?.remoteAddress;
-    if (typeof address === 'string') peer.address = address;
+    const req = args[0] as IncomingMessageLike | null | undefined;
+    const address = req?.socket?.remoteAddress;
+    if (typeof address === 'string') {
+      peer.address = address;
+      const port = req?.socket?.remotePort;
+      peer.port = typeof port === 'number' ? port : undefined;
+    }
+    const version = req?.httpVersion;
+    // Node reports HTTP/2 as "2.0"; the conventions write "2".
+    if (typeof version === 'string') peer.httpVersion = version === '2.0' ? '2' : version;
     return (handle as Fn).apply(this, args);
   };
 }
 
-/** `client.address` for a request with this `extra` (1.x) / `ctx` (2.x) on `transport`, if known. */
-export function clientAddressOf(extra: unknown, transport: unknown): string | undefined {
+/** The client of a request with this `extra` (1.x) / `ctx` (2.x) on `transport`, if known. */
+export function clientPeerOf(extra: unknown, transport: unknown): ClientPeer | undefined {
   const forwarded = forwardedFor(requestHeader(extra, 'forwarded'));
   if (forwarded !== undefined) return forwarded;
   const xff = requestHeader(extra, 'x-forwarded-for')?.split(',')[0]?.trim();
-  if (xff) return xff.slice(0, MAX_ADDRESS);
-  return (transport as NodeTransportLike | null | undefined)?.[PEER]?.address;
+  if (xff) return { address: xff.slice(0, MAX_ADDRESS), port: undefined };
+  const noted = (transport as NodeTransportLike | null | undefined)?.[PEER];
+  return noted?.address === undefined ? undefined : { address: noted.address, port: noted.port };
+}
+
+/** `network.protocol.version` of the HTTP request behind the latest message on `transport`, if known. */
+export function httpVersionOf(transport: unknown): string | undefined {
+  return (transport as NodeTransportLike | null | undefined)?.[PEER]?.httpVersion;
 }
 
 /**
@@ -66,8 +99,8 @@ export function requestHeader(extra: unknown, name: string): string | undefined 
   return undefined;
 }
 
-/** The first `for=` of a `Forwarded` header (RFC 7239), without quotes, brackets or port. */
-function forwardedFor(value: string | undefined): string | undefined {
+/** The first `for=` of a `Forwarded` header (RFC 7239): its address without quotes or brackets, and its port. */
+function forwardedFor(value: string | undefined): ClientPeer | undefined {
   if (value === undefined) return undefined;
   const first = value.split(',')[0] ?? '';
   for (const pair of first.split(';')) {
@@ -77,12 +110,27 @@ function forwardedFor(value: string | undefined): string | undefined {
       .slice(eq + 1)
       .trim()
       .replace(/^"(.*)"$/, '$1');
+    // `[v6]:port`, `v4:port`, or a bare address (a bare IPv6 address has several colons).
+    let port: string | undefined;
     const close = node.indexOf(']');
-    if (node.startsWith('[')) node = node.slice(1, close > 0 ? close : undefined);
-    else if (node.indexOf(':') === node.lastIndexOf(':')) node = node.split(':')[0] ?? '';
+    if (node.startsWith('[')) {
+      if (close > 0 && node[close + 1] === ':') port = node.slice(close + 2);
+      node = node.slice(1, close > 0 ? close : undefined);
+    } else if (node.indexOf(':') === node.lastIndexOf(':')) {
+      const colon = node.indexOf(':');
+      if (colon >= 0) {
+        port = node.slice(colon + 1);
+        node = node.slice(0, colon);
+      }
+    }
     // "unknown" and obfuscated identifiers ("_hidden") name no address.
     if (node === '' || node === 'unknown' || node.startsWith('_')) return undefined;
-    return node.slice(0, MAX_ADDRESS);
+    // An obfuscated port ("_p1") is no port.
+    const n = port !== undefined && /^\d{1,5}$/.test(port) ? Number(port) : undefined;
+    return {
+      address: node.slice(0, MAX_ADDRESS),
+      port: n !== undefined && n <= 65535 ? n : undefined,
+    };
   }
   return undefined;
 }

@@ -12,9 +12,9 @@ import {
 } from '@opentelemetry/api';
 import { BoundedValues, OTHER, describeError, errorClassName, semconv } from '@mcpmeter/core';
 import { captureValue } from '../content.js';
-import { clientAddressOf, requestHeader } from './client-address.js';
+import { clientPeerOf, httpVersionOf, requestHeader } from './client-address.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
-import { createProtocolVersionLabels, networkTransportOf } from '../labels.js';
+import { createProtocolVersionLabels, networkTransportOf, resourceUriOf } from '../labels.js';
 import { serverParent, traceContextMeta } from '../meta.js';
 import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
@@ -90,7 +90,8 @@ export class ServerState {
     const source = this.source;
     const rawMethod = request.method;
     const method = typeof rawMethod === 'string' && METHODS.has(rawMethod) ? rawMethod : OTHER;
-    const params = request.params as { name?: unknown; arguments?: unknown } | undefined;
+    const params = request.params as
+      { name?: unknown; arguments?: unknown; uri?: unknown } | undefined;
     const transport = protocol._transport;
     if (transport !== this.lastTransport) {
       this.lastTransport = transport;
@@ -394,7 +395,7 @@ export class ServerState {
     extra: unknown,
     target: string | undefined,
     rawName: unknown,
-    params: { arguments?: unknown } | undefined,
+    params: { arguments?: unknown; uri?: unknown } | undefined,
   ): void {
     const id = request.id;
     if (typeof id === 'string' || typeof id === 'number') {
@@ -402,8 +403,19 @@ export class ServerState {
     }
     const sessionId = (transport as { sessionId?: unknown } | undefined)?.sessionId;
     if (typeof sessionId === 'string') span.setAttribute(semconv.ATTR_MCP_SESSION_ID, sessionId);
-    const clientAddress = clientAddressOf(extra, transport);
-    if (clientAddress !== undefined) span.setAttribute(semconv.ATTR_CLIENT_ADDRESS, clientAddress);
+    // `tcp` is always Streamable HTTP or SSE here.
+    if (this.transportLabel === 'tcp') {
+      span.setAttribute(semconv.ATTR_NETWORK_PROTOCOL_NAME, 'http');
+      const version = httpVersionOf(transport);
+      if (version !== undefined) span.setAttribute(semconv.ATTR_NETWORK_PROTOCOL_VERSION, version);
+      const client = clientPeerOf(extra, transport);
+      if (client !== undefined) {
+        span.setAttribute(semconv.ATTR_CLIENT_ADDRESS, client.address);
+        if (client.port !== undefined) span.setAttribute(semconv.ATTR_CLIENT_PORT, client.port);
+      }
+    }
+    const uri = resourceUriOf(request.method, params);
+    if (uri !== undefined) span.setAttribute(semconv.ATTR_MCP_RESOURCE_URI, uri);
     if (typeof request.method === 'string' && !METHODS.has(request.method)) {
       span.setAttribute(semconv.ATTR_MCP_METHOD_NAME, request.method.slice(0, MAX_NAME));
     }
