@@ -1,5 +1,15 @@
-import { OTHER, type AttributeSetCache } from '@mcpmeter/core';
-import type { Attributes, Histogram, SpanKind, SpanOptions } from '@opentelemetry/api';
+import { OTHER, semconv, type AttributeSetCache } from '@mcpmeter/core';
+import {
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Histogram,
+  type Span,
+  type SpanKind,
+  type SpanOptions,
+} from '@opentelemetry/api';
 
 /** Requests in flight for one method label; read by an observable gauge at collection time. */
 export interface ActiveCount {
@@ -63,6 +73,36 @@ export class OperationSeries {
       if (this.errors.size < MAX_CACHED_ERRORS) this.errors.set(errorType, attrs);
     }
     return attrs;
+  }
+
+  /**
+   * Records the end of one request of this series, server or client side
+   * alike: the in-flight count, the duration sample, and on its span (left
+   * open: the caller ends it if it owns it) `error.type` and, when `failed`,
+   * status ERROR with `message`. The sample's exemplar is the request's span:
+   * `spanContext` when given (a context that holds it), else one made for it;
+   * a span that is not recording has no exemplar to give, and ROOT_CONTEXT
+   * saves the active-context lookup that `undefined` would cost.
+   */
+  finish(
+    span: Span,
+    seconds: number,
+    errorType: string | undefined,
+    message: string | undefined,
+    failed: boolean,
+    spanContext?: Context,
+  ): void {
+    this.active.n--;
+    const recording = span.isRecording();
+    this.instruments.duration.record(
+      seconds,
+      this.attributes(errorType),
+      recording ? (spanContext ?? trace.setSpan(ROOT_CONTEXT, span)) : ROOT_CONTEXT,
+    );
+    if (errorType !== undefined && recording) {
+      span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
+      if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message });
+    }
   }
 
   private build(errorType: string | undefined): Attributes {

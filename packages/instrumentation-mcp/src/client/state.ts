@@ -1,8 +1,6 @@
 import {
   INVALID_SPAN_CONTEXT,
-  ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   context,
   isSpanContextValid,
   propagation,
@@ -263,24 +261,16 @@ export class ClientState {
     record.ended = true;
     this.pending.delete(record);
     record.send = undefined;
-    const series = record.series;
-    series.active.n--;
     const span = record.span;
-    const recording = span.isRecording();
-    series.instruments.duration.record(
+    // The exemplar is the request's own span (a promise reaction runs in the
+    // caller's context, whose span is the parent).
+    record.series.finish(
+      span,
       (clock.now() - record.start) / 1000,
-      series.attributes(errorType),
-      // The exemplar of this sample is the request's own span (a promise
-      // reaction runs in the caller's context, whose span is the parent).
-      // Not recording: ROOT_CONTEXT (no exemplar) saves an active-context lookup.
-      recording ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT,
+      errorType,
+      message,
+      record.ownSpan && errorType !== undefined && isClientFailure(errorType),
     );
-    if (errorType !== undefined && recording) {
-      span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
-      if (record.ownSpan && isClientFailure(errorType)) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message });
-      }
-    }
     if (record.ownSpan) span.end();
   }
 

@@ -1,7 +1,5 @@
 import {
-  ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   context,
   diag,
   isSpanContextValid,
@@ -261,24 +259,17 @@ export class ServerState {
     if (record.ended) return;
     record.ended = true;
     if (this.pending.get(record.id) === record) this.pending.delete(record.id);
-    const series = record.series;
-    series.active.n--;
     const span = record.span;
-    const recording = span.isRecording();
-    series.instruments.duration.record(
+    // The response is sent from the transport's context, not the request's:
+    // the handler's context (when there is one) holds the request's span.
+    record.series.finish(
+      span,
       ((at ?? clock.now()) - record.start) / 1000,
-      series.attributes(errorType),
-      // The response is sent from the transport's context, not the request's:
-      // name the request's span so the sample's exemplar points at it (the
-      // handler's context holds it when it is recording).
-      // Not recording: no exemplar to find, and ROOT_CONTEXT saves the lookup
-      // of the active context that `undefined` would cost.
-      recording ? (record.ctx ?? trace.setSpan(ROOT_CONTEXT, span)) : ROOT_CONTEXT,
+      errorType,
+      message,
+      errorType !== undefined && isServerFault(errorType),
+      record.ctx,
     );
-    if (errorType !== undefined && recording) {
-      span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
-      if (isServerFault(errorType)) span.setStatus({ code: SpanStatusCode.ERROR, message });
-    }
     span.end();
   }
 
