@@ -11,8 +11,10 @@
 //                with instrumentOpenAI
 //
 // Each configuration runs in a fresh child process (`--expose-gc`), with and
-// without instrumentation, metrics going to an SDK MeterProvider and spans to a
-// tracer provider that records them (dropping exporter).
+// without instrumentation, metrics going to a MeterProvider built as register()
+// builds it (the semconv histograms aggregated by mcpmeter's FastHistograms;
+// BENCH_SDK_HISTOGRAMS=1 for the SDK's own) and spans to a tracer provider that
+// records them (dropping exporter).
 //
 //   node bench/llm-stream.mjs            (run all, print Markdown)
 //   node bench/llm-stream.mjs --write    (also replace "## LLM" in docs/benchmarks.md)
@@ -78,8 +80,11 @@ async function child(config, instrumented) {
     '@opentelemetry/sdk-trace-base',
   );
   class Reader extends MetricReader {
-    constructor() {
-      super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+    constructor(fast) {
+      super({
+        aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
+        metricProducers: fast ? [fast.producer()] : [],
+      });
     }
     onShutdown() {
       return Promise.resolve();
@@ -89,8 +94,22 @@ async function child(config, instrumented) {
     }
   }
   api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const reader = new Reader();
-  api.metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  // A context in use, instrumented or not (as in any app with a tracer
+  // registered): AsyncLocalStorage's promise hooks are on in both columns, so
+  // "added" is the instrumentation's own cost.
+  api.context.with(api.ROOT_CONTEXT.setValue(Symbol('in use'), 1), () => undefined);
+  // As register() builds it: the semconv histograms (the per-chunk ones among
+  // them) aggregated by mcpmeter; BENCH_SDK_HISTOGRAMS=1 sends them to the SDK.
+  const sdkHistograms = process.env.BENCH_SDK_HISTOGRAMS === '1';
+  const { FastHistograms, SEMCONV_HISTOGRAMS } = await import(
+    pathToFileURL(join(ROOT, 'packages/node/dist/index.mjs')).href
+  );
+  const fast = sdkHistograms
+    ? undefined
+    : new FastHistograms({ histograms: SEMCONV_HISTOGRAMS, cardinalityLimit: 2000 });
+  const reader = new Reader(fast);
+  const provider = new MeterProvider({ readers: [reader] });
+  api.metrics.setGlobalMeterProvider(fast ? fast.wrap(provider) : provider);
   const drop = { export: (_s, cb) => cb({ code: 0 }), shutdown: () => Promise.resolve() };
   api.trace.setGlobalTracerProvider(
     new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(drop)] }),
@@ -236,8 +255,11 @@ async function main() {
     '`@mcpmeter/instrumentation-llm`: time per chunk (median of ' +
       RUNS +
       ' streams after one warm-up) and heap',
-    'growth while the stream runs (heap used after GC at chunk 10% vs 90%). Metrics go to an SDK MeterProvider,',
-    'spans to a tracer provider that records them. Run: `pnpm build && node bench/llm-stream.mjs --write`.',
+    'growth while the stream runs (heap used after GC at chunk 10% vs 90%). Metrics go to a MeterProvider built as',
+    "`register()` builds it (the semconv histograms, the per-chunk ones among them, aggregated by mcpmeter's",
+    '`FastHistograms`), spans to a tracer provider that records them; a context is in use in both columns',
+    '(AsyncLocalStorage on, as in any app with a tracer registered). Run:',
+    '`pnpm build && node bench/llm-stream.mjs --write`.',
     '',
     `Machine: ${m.cpu}, ${m.nproc} cores, Node ${m.node}, ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${os.loadavg()[0].toFixed(1)} at the end (other work on the machine inflates the "on" and "off" columns alike).`,
     '',
@@ -249,7 +271,9 @@ async function main() {
     ),
     '',
     '- **fetch**: `instrumentFetch` over a fetch returning the generated body; the reader pulls raw bytes, so the',
-    '  figure is the observer alone (SSE parsing, chunk timing, one `time_per_output_chunk` record per chunk).',
+    '  figure is the observer alone: a second `ReadableStream` around the body (the observed `Response` needs a',
+    '  stream of its own; with its promises, the larger share of the added time in a CPU profile), SSE parsing, chunk timing, one',
+    '  `time_per_output_chunk` record per chunk.',
     "- **openai-sdk**: `openai` 6.x `chat.completions.create({ stream: true })` with `instrumentOpenAI`; the SDK's own",
     '  SSE decoding and JSON parsing are in both columns.',
     '- Heap growth near zero (a few KiB either way is GC noise) means memory stays flat: the observer keeps one',

@@ -140,7 +140,11 @@ export class LlmOperation implements PayloadSink {
     return this.capture || this.telemetry.options.tokenEstimator !== undefined;
   }
 
-  /** Chunk-histogram attributes, cached per response model (they are recorded once per chunk). */
+  /**
+   * Chunk-histogram attributes, cached per response model: a chunk costs no
+   * attribute lookup, and the histogram (cached in the constructor) no meter
+   * lookup either.
+   */
   private chunkAttrs: Attributes | undefined;
   private chunkAttrsModel: string | undefined;
 
@@ -204,14 +208,11 @@ export class LlmOperation implements PayloadSink {
       this.timeToFirstChunk = (now - this.startedAt) / 1000;
       this.telemetry.instruments.timeToFirstChunk.record(
         this.timeToFirstChunk,
-        this.operationAttributes(undefined),
+        this.chunkAttributes(),
       );
       this.span?.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunk);
     } else {
-      this.telemetry.instruments.timePerChunk.record(
-        (now - this.lastChunkAt) / 1000,
-        this.operationAttributes(undefined),
-      );
+      this.timePerChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes());
     }
     this.lastChunkAt = now;
   }
