@@ -71,20 +71,31 @@ export type FastMeterProvider = WrappedMeterProvider;
 const EMPTY: Attributes = Object.freeze({});
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 
-/** One attribute set's cumulative state. */
+/** How many delta readers there are: each keeps its own interval min/max in every series. */
+interface DeltaSlots {
+  n: number;
+}
+
+/** One attribute set's cumulative state, and its min/max since each delta reader's last collection. */
 class Series {
   count = 0;
   sum = 0;
   min = Infinity;
   max = -Infinity;
   readonly counts: number[];
+  /** By delta reader slot; empty (nothing to update per record) without delta readers. */
+  readonly intervalMin: number[];
+  readonly intervalMax: number[];
 
   constructor(
     readonly attributes: Attributes,
     readonly startTime: HrTime,
     buckets: number,
+    deltaSlots: number,
   ) {
     this.counts = new Array<number>(buckets).fill(0);
+    this.intervalMin = new Array<number>(deltaSlots).fill(Infinity);
+    this.intervalMax = new Array<number>(deltaSlots).fill(-Infinity);
   }
 }
 
@@ -103,6 +114,7 @@ class FastHistogram implements Histogram {
     readonly boundaries: readonly number[],
     private readonly limit: number,
     private readonly exemplars: InstrumentExemplars | undefined,
+    private readonly deltaSlots: DeltaSlots,
   ) {}
 
   record(value: number, attributes?: Attributes, ctx?: Context): void {
@@ -125,6 +137,11 @@ class FastHistogram implements Histogram {
     series.sum += value;
     if (value < series.min) series.min = value;
     if (value > series.max) series.max = value;
+    const mins = series.intervalMin;
+    for (let k = 0; k < mins.length; k++) {
+      if (value < (mins[k] as number)) mins[k] = value;
+      if (value > (series.intervalMax[k] as number)) series.intervalMax[k] = value;
+    }
     if (this.exemplars !== undefined) this.exemplars.offer(value, attrs, ctx);
   }
 
@@ -140,9 +157,19 @@ class FastHistogram implements Histogram {
     if (series === undefined) {
       if (this.byHash.size >= this.limit - 1) {
         // Not cached by identity: the overflow series is the slow path by design.
-        return (this.overflow ??= new Series(OVERFLOW, hrTime(), this.boundaries.length + 1));
+        return (this.overflow ??= new Series(
+          OVERFLOW,
+          hrTime(),
+          this.boundaries.length + 1,
+          this.deltaSlots.n,
+        ));
       }
-      series = new Series(Object.freeze({ ...attrs }), hrTime(), this.boundaries.length + 1);
+      series = new Series(
+        Object.freeze({ ...attrs }),
+        hrTime(),
+        this.boundaries.length + 1,
+        this.deltaSlots.n,
+      );
       this.byHash.set(key, series);
     }
     // Only a frozen object is sure to hold the same attributes next time.
@@ -165,6 +192,8 @@ class FastHistogramProducer implements MetricProducer {
   constructor(
     private readonly hub: FastHistograms,
     private readonly temporality: AggregationTemporality,
+    /** This reader's interval min/max slot in every series (delta readers only). */
+    private readonly slot: number,
   ) {}
 
   collect(): Promise<CollectionResult> {
@@ -204,7 +233,11 @@ class FastHistogramProducer implements MetricProducer {
     });
   }
 
-  /** The change since this reader's last collection; min and max are not known for it. */
+  /**
+   * The change since this reader's last collection, with the interval's min
+   * and max (unknown, so left out, for an interval that began before this
+   * reader existed).
+   */
   private deltaPoint(
     h: FastHistogram,
     s: Series,
@@ -212,6 +245,21 @@ class FastHistogramProducer implements MetricProducer {
   ): DataPoint<HistogramValue> | undefined {
     const last = this.reported.get(s);
     const count = s.count - (last?.count ?? 0);
+    let min: number | undefined;
+    let max: number | undefined;
+    const k = this.slot;
+    if (k < s.intervalMin.length) {
+      min = s.intervalMin[k];
+      max = s.intervalMax[k];
+      s.intervalMin[k] = Infinity;
+      s.intervalMax[k] = -Infinity;
+    } else {
+      // A series older than this reader: tracked from now on.
+      while (s.intervalMin.length <= k) {
+        s.intervalMin.push(Infinity);
+        s.intervalMax.push(-Infinity);
+      }
+    }
     if (count === 0) return undefined;
     const counts = s.counts.map((c, i) => c - (last?.counts[i] ?? 0));
     const sum = s.sum - (last?.sum ?? 0);
@@ -221,7 +269,12 @@ class FastHistogramProducer implements MetricProducer {
       attributes: s.attributes,
       startTime,
       endTime: now,
-      value: { buckets: { boundaries: [...h.boundaries], counts }, count, sum },
+      value: {
+        buckets: { boundaries: [...h.boundaries], counts },
+        count,
+        sum,
+        ...(min !== undefined && Number.isFinite(min) ? { min, max } : {}),
+      },
     };
   }
 }
@@ -257,6 +310,7 @@ export class FastHistograms {
   private readonly limit: number;
   private readonly views: readonly ViewOptions[];
   private readonly exemplars: ExemplarStore | undefined;
+  private readonly deltaSlots: DeltaSlots = { n: 0 };
 
   constructor(options: FastHistogramsOptions) {
     for (const h of options.histograms) this.specs.set(h.name.toLowerCase(), [...h.boundaries]);
@@ -269,7 +323,9 @@ export class FastHistograms {
   producer(
     temporality: AggregationTemporality = AggregationTemporality.CUMULATIVE,
   ): MetricProducer {
-    return new FastHistogramProducer(this, temporality);
+    const slot =
+      temporality === AggregationTemporality.DELTA ? this.deltaSlots.n++ : Number.MAX_SAFE_INTEGER;
+    return new FastHistogramProducer(this, temporality, slot);
   }
 
   /** `meterProvider`, except that the histograms named in the options come from here. */
@@ -306,6 +362,7 @@ export class FastHistograms {
         boundaries,
         this.limit,
         this.exemplars?.instrument(scope.name, scope.version, name, boundaries),
+        this.deltaSlots,
       );
       this.byKey.set(key, h);
     }

@@ -144,20 +144,60 @@ describe('FastHistograms', () => {
     const first = (await histogramOf())!;
     expect(first.aggregationTemporality).toBe(AggregationTemporality.DELTA);
     expect(first.dataPointType).toBe(DataPointType.HISTOGRAM);
-    expect(first.dataPoints.map((p) => [p.attributes['gen_ai.tool.name'], p.value.count])).toEqual([
-      ['a', 2],
-      ['b', 1],
+    expect(
+      first.dataPoints.map((p) => [
+        p.attributes['gen_ai.tool.name'],
+        p.value.count,
+        p.value.min,
+        p.value.max,
+      ]),
+    ).toEqual([
+      ['a', 2, 0.001, 0.2],
+      ['b', 1, 3, 3],
     ]);
     h.record(0.2, a);
+    h.record(0.05, a);
     const second = (await histogramOf())!;
     expect(second.dataPoints).toHaveLength(1); // b did not change
     const p = second.dataPoints[0]!;
-    expect(p.value.count).toBe(1);
-    expect(p.value.sum).toBeCloseTo(0.2);
-    expect(p.value.buckets.counts.reduce((x, y) => x + y, 0)).toBe(1);
+    expect(p.value.count).toBe(2);
+    expect(p.value.sum).toBeCloseTo(0.25);
+    // The interval's own min and max, not the cumulative ones (0.001).
+    expect([p.value.min, p.value.max]).toEqual([0.05, 0.2]);
+    expect(p.value.buckets.counts.reduce((x, y) => x + y, 0)).toBe(2);
     // The interval starts where the previous one ended.
     expect(p.startTime).toEqual(first.dataPoints[0]!.endTime);
     expect(await histogramOf()).toBeUndefined();
+  });
+
+  it('gives each delta reader its own interval min/max, none for an interval it did not see begin', async () => {
+    const fast = new FastHistograms({ histograms: SEMCONV_HISTOGRAMS, cardinalityLimit: 100 });
+    const early = new DeltaReader(fast);
+    const provider = fast.wrap(new MeterProvider({ readers: [early] }));
+    const h = provider.getMeter('m').createHistogram(NAME, { unit: 's' });
+    const a = frozen({ 'gen_ai.tool.name': 'a' });
+    h.record(0.5, a);
+    // A second delta reader joins after the series exists (its own provider:
+    // the producer reads the same histograms).
+    const late = new DeltaReader(fast);
+    void new MeterProvider({ readers: [late] });
+    const pointOf = async (reader: MetricReader) => {
+      const { resourceMetrics } = await reader.collect();
+      const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+      const m = metrics.find((x) => x.descriptor.name === NAME) as HistogramMetricData | undefined;
+      return m?.dataPoints[0]?.value;
+    };
+    h.record(2, a);
+    expect(await pointOf(early)).toMatchObject({ count: 2, min: 0.5, max: 2 });
+    const lateFirst = await pointOf(late);
+    expect(lateFirst?.count).toBe(2);
+    expect(lateFirst?.min).toBeUndefined();
+    expect(lateFirst?.max).toBeUndefined();
+    h.record(1, a);
+    expect(await pointOf(late)).toMatchObject({ count: 1, min: 1, max: 1 });
+    h.record(4, a);
+    // The early reader's interval holds both records since its last collection.
+    expect(await pointOf(early)).toMatchObject({ count: 2, min: 1, max: 4 });
   });
 
   it('leaves an instrument a user view could select to the SDK, so the view applies', async () => {
@@ -324,6 +364,8 @@ describe('register() with fast histograms', () => {
                     count: string | number;
                     bucketCounts: (string | number)[];
                     explicitBounds: number[];
+                    min?: number;
+                    max?: number;
                   }[];
                 };
               }[];
@@ -342,9 +384,11 @@ describe('register() with fast histograms', () => {
       expect(first!.histogram!.aggregationTemporality).toBe(1); // AGGREGATION_TEMPORALITY_DELTA
       expect(Number(first!.histogram!.dataPoints[0]!.count)).toBe(2);
       expect(first!.histogram!.dataPoints[0]!.explicitBounds).toEqual([...MCP_DURATION_BUCKETS]);
+      expect(first!.histogram!.dataPoints[0]).toMatchObject({ min: 0.02, max: 0.03 });
       h.record(0.5, frozen({}));
       const [second] = await points();
       expect(Number(second!.histogram!.dataPoints[0]!.count)).toBe(1);
+      expect(second!.histogram!.dataPoints[0]).toMatchObject({ min: 0.5, max: 0.5 });
     } finally {
       await handle?.shutdown();
       handle = undefined;
