@@ -415,7 +415,7 @@ Where the time goes (same-process A/B runs of modified builds, and CPU profiles)
   costs several times more. Run-to-run, the metrics row moves by about ±0.5 µs on this shared machine.
 - **A sampled span**: two floors bound it. \`context-only\` runs each handler in a context of its own with no
   span at all, which any instrumentation must do so that the tool's own calls (an LLM client, another MCP server)
-  join the request's trace: with the metrics' own cost that already reaches about 10%. \`sdk-span\` adds the
+  join the request's trace: with the metrics' own cost added, that alone is 10% or more here. \`sdk-span\` adds the
   OpenTelemetry SDK's own price for one recorded span (ids, clock reads, attribute checks, the span object, the
   batch processor): a third of the round trip before any instrumentation logic. A span object that does nothing
   at all (an A/B build: an object, two clock reads, a push) costs about 1.4 µs over \`context-only\`, so even a
