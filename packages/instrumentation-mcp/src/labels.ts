@@ -1,5 +1,8 @@
 import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
 
+/** The methods the MCP specification defines. */
+export const SPEC_METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
+
 /** MCP methods defined by the specification, plus `_OTHER` for anything a peer invents. */
 export function createMethodLabels(): BoundedValues {
   return new BoundedValues(semconv.MCP_METHOD_NAMES, {

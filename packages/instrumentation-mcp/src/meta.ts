@@ -6,7 +6,7 @@ import {
   type Link,
   type TextMapGetter,
 } from '@opentelemetry/api';
-import { semconv } from '@mcpmeter/core';
+import { SPEC_METHODS } from './labels.js';
 
 /*
  * Trace context travels in `params._meta` (`traceparent`, `tracestate`,
@@ -79,7 +79,6 @@ const metaSetter = {
  * specification defines (all of them extend `RequestParams`). A custom method
  * may have a strict schema of its own, so it is left untouched.
  */
-const SPEC_METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
 
 /**
  * `request` with `ctx`'s trace context and baggage added to `params._meta`

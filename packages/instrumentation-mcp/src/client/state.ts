@@ -15,7 +15,7 @@ import {
   isClientFailure,
   jsonRpcErrorMessage,
 } from '../errors.js';
-import { createProtocolVersionLabels, resourceUriOf } from '../labels.js';
+import { SPEC_METHODS, createProtocolVersionLabels, resourceUriOf } from '../labels.js';
 import { injectMeta } from '../meta.js';
 import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
@@ -51,7 +51,6 @@ export interface OutgoingRecord {
   ended: boolean;
 }
 
-const METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
 const MAX_NAME = 256;
 
 /**
@@ -86,7 +85,7 @@ export class ClientState {
   ): OutgoingRecord {
     const source = this.source;
     const rawMethod = request.method;
-    const method = typeof rawMethod === 'string' && METHODS.has(rawMethod) ? rawMethod : OTHER;
+    const method = typeof rawMethod === 'string' && SPEC_METHODS.has(rawMethod) ? rawMethod : OTHER;
     const params = request.params as { name?: unknown; uri?: unknown } | undefined;
     const transport = (protocol as { _transport?: unknown })._transport;
     if (transport !== this.lastTransport) {
@@ -328,7 +327,7 @@ export class ClientState {
     rawName: unknown,
     params: { name?: unknown; uri?: unknown } | undefined,
   ): void {
-    if (typeof request.method === 'string' && !METHODS.has(request.method)) {
+    if (typeof request.method === 'string' && !SPEC_METHODS.has(request.method)) {
       span.setAttribute(semconv.ATTR_MCP_METHOD_NAME, request.method.slice(0, MAX_NAME));
     }
     if (typeof rawName === 'string') {

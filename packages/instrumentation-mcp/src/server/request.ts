@@ -9,10 +9,11 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import { BoundedValues, OTHER, describeError, errorClassName, semconv } from '@mcpmeter/core';
+import { requestHeader } from './client-address.js';
+import { describeServerSpan } from './span-attributes.js';
 import { captureValue } from '../content.js';
-import { clientPeerOf, httpVersionOf, requestHeader } from './client-address.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
-import { createProtocolVersionLabels, networkTransportOf, resourceUriOf } from '../labels.js';
+import { SPEC_METHODS, createProtocolVersionLabels, networkTransportOf } from '../labels.js';
 import { serverParent, traceContextMeta } from '../meta.js';
 import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
@@ -53,9 +54,6 @@ export interface RequestRecord extends ActiveCall {
   ended: boolean;
 }
 
-const METHODS: ReadonlySet<string> = new Set(semconv.MCP_METHOD_NAMES);
-const MAX_NAME = 256;
-
 /** Telemetry state of one instrumented `Server` (protocol) instance. */
 export class ServerState {
   /** Requests in flight by JSON-RPC id, mirroring the SDK's own abort-controller map. */
@@ -87,9 +85,8 @@ export class ServerState {
   ): RequestRecord {
     const source = this.source;
     const rawMethod = request.method;
-    const method = typeof rawMethod === 'string' && METHODS.has(rawMethod) ? rawMethod : OTHER;
-    const params = request.params as
-      { name?: unknown; arguments?: unknown; uri?: unknown } | undefined;
+    const method = typeof rawMethod === 'string' && SPEC_METHODS.has(rawMethod) ? rawMethod : OTHER;
+    const params = request.params as { name?: unknown } | undefined;
     const transport = protocol._transport;
     if (transport !== this.lastTransport) {
       this.lastTransport = transport;
@@ -102,14 +99,11 @@ export class ServerState {
     let tool: string | undefined;
     let prompt: string | undefined;
     let operation: string | undefined;
-    let rawName: unknown;
     if (method === 'tools/call') {
-      rawName = params?.name;
-      tool = this.toolLabel(rawName);
+      tool = this.toolLabel(params?.name);
       operation = semconv.GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
     } else if (method === 'prompts/get') {
-      rawName = params?.name;
-      prompt = this.promptLabel(rawName);
+      prompt = this.promptLabel(params?.name);
     }
     const version = this.protocolVersion ?? this.versionFromRequest(protocol, extra);
     const series = this.series.get(
@@ -148,7 +142,15 @@ export class ServerState {
       );
       recording = span.isRecording();
       if (recording) {
-        this.describeSpan(span, request, transport, extra, tool ?? prompt, rawName, params);
+        describeServerSpan(
+          span,
+          request,
+          transport,
+          extra,
+          this.transportLabel === 'tcp',
+          this.source.content,
+          tool ?? prompt,
+        );
       }
       // A span the sampler dropped still carries its decision: the handler runs
       // in its context, so that the tool's own calls (an LLM client, another MCP
@@ -377,55 +379,5 @@ export class ServerState {
     if (typeof v !== 'string') v = requestHeader(extra, 'mcp-protocol-version');
     if (typeof v !== 'string') return undefined;
     return this.versions.get(v);
-  }
-
-  private describeSpan(
-    span: Span,
-    request: JsonRpcRequest,
-    transport: unknown,
-    extra: unknown,
-    target: string | undefined,
-    rawName: unknown,
-    params: { arguments?: unknown; uri?: unknown } | undefined,
-  ): void {
-    const id = request.id;
-    if (typeof id === 'string' || typeof id === 'number') {
-      span.setAttribute(semconv.ATTR_JSONRPC_REQUEST_ID, String(id));
-    }
-    const sessionId = (transport as { sessionId?: unknown } | undefined)?.sessionId;
-    if (typeof sessionId === 'string') span.setAttribute(semconv.ATTR_MCP_SESSION_ID, sessionId);
-    // `tcp` is always Streamable HTTP or SSE here.
-    if (this.transportLabel === 'tcp') {
-      span.setAttribute(semconv.ATTR_NETWORK_PROTOCOL_NAME, 'http');
-      const version = httpVersionOf(transport);
-      if (version !== undefined) span.setAttribute(semconv.ATTR_NETWORK_PROTOCOL_VERSION, version);
-      const client = clientPeerOf(extra, transport);
-      if (client !== undefined) {
-        span.setAttribute(semconv.ATTR_CLIENT_ADDRESS, client.address);
-        if (client.port !== undefined) span.setAttribute(semconv.ATTR_CLIENT_PORT, client.port);
-      }
-    }
-    const uri = resourceUriOf(request.method, params);
-    if (uri !== undefined) span.setAttribute(semconv.ATTR_MCP_RESOURCE_URI, uri);
-    if (typeof request.method === 'string' && !METHODS.has(request.method)) {
-      span.setAttribute(semconv.ATTR_MCP_METHOD_NAME, request.method.slice(0, MAX_NAME));
-    }
-    // The span keeps the name the client sent; only metric labels are bounded.
-    if (target === OTHER && typeof rawName === 'string') {
-      const key =
-        request.method === 'tools/call'
-          ? semconv.ATTR_GEN_AI_TOOL_NAME
-          : semconv.ATTR_GEN_AI_PROMPT_NAME;
-      span.setAttribute(key, rawName.slice(0, MAX_NAME));
-    }
-    if (request.method === 'tools/call' && this.source.content.enabled) {
-      const text = captureValue(
-        this.source.content,
-        'tool.arguments',
-        params?.arguments ?? {},
-        typeof rawName === 'string' ? rawName : '',
-      );
-      if (text !== undefined) span.setAttribute(semconv.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, text);
-    }
   }
 }
