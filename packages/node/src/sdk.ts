@@ -32,6 +32,7 @@ import { createSpanProcessors, probeEndpoint } from './traces.js';
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { PACKAGE_VERSION } from './version.js';
 import { FastHistograms } from './fast-histograms.js';
+import { mergingScopes } from './scope-merge.js';
 import { bucketViews, SEMCONV_HISTOGRAMS } from './views.js';
 
 // One registration per process, shared by the ESM and CJS builds.
@@ -123,7 +124,8 @@ function createHandle(options: RegisterOptions): RegisterHandle {
           });
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter,
+        // FastHistograms' data would otherwise reach the collector as a second entry for the same scope.
+        exporter: fast ? mergingScopes(exporter) : exporter,
         exportIntervalMillis: config.exportIntervalMillis,
         cardinalityLimits: { default: config.cardinalityLimit },
         metricProducers: fast

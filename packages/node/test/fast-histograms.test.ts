@@ -331,6 +331,50 @@ describe('register() with fast histograms', () => {
     }
   });
 
+  it('sends a scope to the collector as one entry: its histograms and its other instruments together', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      process.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL = 'http/json';
+      handle = register({
+        metrics: {
+          exporter: 'otlp',
+          otlpEndpoint: `${receiver.url}/v1/metrics`,
+          exportIntervalMillis: 60_000,
+        },
+        traces: { exporter: 'none' },
+        runtimeMetrics: false,
+        handleSignals: false,
+      });
+      const a = handle.meterProvider.getMeter('scope-a', '1.0.0');
+      a.createHistogram(NAME, { unit: 's' }).record(0.02, frozen({}));
+      a.createCounter('other.calls').add(1);
+      // Same name, another version: another scope, so another entry.
+      handle.meterProvider.getMeter('scope-a', '2.0.0').createCounter('v2.calls').add(1);
+      const before = receiver.metricPosts.length;
+      await handle.meterProvider.forceFlush();
+      const body = JSON.parse(receiver.metricPosts[before]!.body.toString('utf8')) as {
+        resourceMetrics: {
+          scopeMetrics: {
+            scope: { name: string; version?: string };
+            metrics: { name: string }[];
+          }[];
+        }[];
+      };
+      const entries = body.resourceMetrics
+        .flatMap((r) => r.scopeMetrics)
+        .filter((s) => s.scope.name === 'scope-a')
+        .map((s) => ({ version: s.scope.version, names: s.metrics.map((m) => m.name).sort() }));
+      expect(entries).toEqual([
+        { version: '1.0.0', names: [NAME, 'other.calls'].sort() },
+        { version: '2.0.0', names: ['v2.calls'] },
+      ]);
+    } finally {
+      await handle?.shutdown();
+      handle = undefined;
+      await receiver.close();
+    }
+  });
+
   it('pushes delta histograms over OTLP when the exporter prefers delta', async () => {
     const receiver = await startOtlpReceiver();
     try {
