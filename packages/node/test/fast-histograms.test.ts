@@ -283,6 +283,21 @@ describe('register() with fast histograms', () => {
     process.env = { ...saved };
   });
 
+  /** register() pushing metrics as OTLP/JSON to `url`, flushed by hand only. */
+  const registerOtlpJson = (url: string): RegisterHandle => {
+    process.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL = 'http/json';
+    return register({
+      metrics: {
+        exporter: 'otlp',
+        otlpEndpoint: `${url}/v1/metrics`,
+        exportIntervalMillis: 60_000,
+      },
+      traces: { exporter: 'none' },
+      runtimeMetrics: false,
+      handleSignals: false,
+    });
+  };
+
   for (const fastHistograms of [true, false]) {
     it(`serves the MCP duration histogram with semconv buckets (fastHistograms: ${fastHistograms})`, async () => {
       handle = register({
@@ -334,17 +349,7 @@ describe('register() with fast histograms', () => {
   it('sends a scope to the collector as one entry: its histograms and its other instruments together', async () => {
     const receiver = await startOtlpReceiver();
     try {
-      process.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL = 'http/json';
-      handle = register({
-        metrics: {
-          exporter: 'otlp',
-          otlpEndpoint: `${receiver.url}/v1/metrics`,
-          exportIntervalMillis: 60_000,
-        },
-        traces: { exporter: 'none' },
-        runtimeMetrics: false,
-        handleSignals: false,
-      });
+      handle = registerOtlpJson(receiver.url);
       const a = handle.meterProvider.getMeter('scope-a', '1.0.0');
       a.createHistogram(NAME, { unit: 's' }).record(0.02, frozen({}));
       a.createCounter('other.calls').add(1);
@@ -379,17 +384,7 @@ describe('register() with fast histograms', () => {
     const receiver = await startOtlpReceiver();
     try {
       process.env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE = 'delta';
-      process.env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL = 'http/json';
-      handle = register({
-        metrics: {
-          exporter: 'otlp',
-          otlpEndpoint: `${receiver.url}/v1/metrics`,
-          exportIntervalMillis: 60_000,
-        },
-        traces: { exporter: 'none' },
-        runtimeMetrics: false,
-        handleSignals: false,
-      });
+      handle = registerOtlpJson(receiver.url);
       const h = handle.meterProvider.getMeter('scope-a').createHistogram(NAME, { unit: 's' });
       const points = async () => {
         const before = receiver.metricPosts.length;
