@@ -18,4 +18,5 @@ export {
   type FastHistogramsOptions,
   type FastMeterProvider,
 } from './fast-histograms.js';
+export { mergingScopes } from './scope-merge.js';
 export { SEMCONV_HISTOGRAMS } from './views.js';

@@ -38,7 +38,17 @@ export function mergeScopeMetrics(metrics: ResourceMetrics): ResourceMetrics {
   return merged ? { resource: metrics.resource, scopeMetrics: [...byScope.values()] } : metrics;
 }
 
-/** `exporter`, sending one ScopeMetrics entry per scope. */
+/**
+ * `exporter`, sending one ScopeMetrics entry per scope: for an OTLP exporter
+ * behind a reader that has `FastHistograms`' producer (`register()` does this
+ * itself).
+ *
+ * @example
+ * const reader = new PeriodicExportingMetricReader({
+ *   exporter: mergingScopes(new OTLPMetricExporter()),
+ *   metricProducers: [fast.producer(AggregationTemporality.CUMULATIVE)],
+ * });
+ */
 export function mergingScopes(exporter: PushMetricExporter): PushMetricExporter {
   const merging: PushMetricExporter = {
     export: (metrics: ResourceMetrics, done: (result: ExportResult) => void) =>

@@ -12,9 +12,11 @@ import {
   AggregationTemporality,
   AggregationType,
   DataPointType,
+  InMemoryMetricExporter,
   InstrumentType,
   MeterProvider,
   MetricReader,
+  PeriodicExportingMetricReader,
   type HistogramMetricData,
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
@@ -22,7 +24,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startOtlpReceiver } from '../../../test-utils/otlp-receiver.js';
-import { FastHistograms, register, SEMCONV_HISTOGRAMS, type RegisterHandle } from '../src/index.js';
+import {
+  FastHistograms,
+  mergingScopes,
+  register,
+  SEMCONV_HISTOGRAMS,
+  type RegisterHandle,
+} from '../src/index.js';
 import { bucketViews } from '../src/views.js';
 
 const NAME = semconv.METRIC_MCP_SERVER_OPERATION_DURATION;
@@ -271,6 +279,38 @@ describe('FastHistograms', () => {
     expect(count).toMatch(/ 1$/);
     expect(warn.mock.calls.filter((c) => String(c[0]).includes(NAME))).toHaveLength(1);
     warn.mockRestore();
+  });
+});
+
+describe('mergingScopes()', () => {
+  it("gives a push exporter one entry per scope, the producer's histograms with the SDK's instruments", async () => {
+    const fast = new FastHistograms({ histograms: SEMCONV_HISTOGRAMS, cardinalityLimit: 2000 });
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({
+      exporter: mergingScopes(exporter),
+      exportIntervalMillis: 60_000,
+      metricProducers: [
+        fast.producer(exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM)),
+      ],
+    });
+    const provider = fast.wrap(new MeterProvider({ readers: [reader] }));
+    try {
+      const meter = provider.getMeter('scope-a', '1.0.0');
+      meter.createHistogram(NAME, { unit: 's' }).record(0.02, frozen({}));
+      meter.createCounter('other.calls').add(1);
+      provider.getMeter('scope-b').createCounter('b.calls').add(1);
+      await provider.forceFlush();
+      const entries = exporter
+        .getMetrics()
+        .flatMap((rm) => rm.scopeMetrics)
+        .map((sm) => [sm.scope.name, sm.metrics.map((m) => m.descriptor.name).sort()]);
+      expect(entries).toEqual([
+        ['scope-a', [NAME, 'other.calls'].sort()],
+        ['scope-b', ['b.calls']],
+      ]);
+    } finally {
+      await provider.shutdown();
+    }
   });
 });
 
