@@ -168,4 +168,18 @@ export class SeriesCache {
     }
     return series;
   }
+
+  /** The series of `series`' labels with another protocol version (`initialize` settles it). */
+  withVersion(series: OperationSeries, version: string | undefined): OperationSeries {
+    return this.get(
+      series.instruments,
+      series.method,
+      series.tool,
+      series.prompt,
+      series.operation,
+      version,
+      series.transport,
+      series.serverAddress,
+    );
+  }
 }

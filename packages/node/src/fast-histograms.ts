@@ -30,6 +30,7 @@ import {
   type ScopeMetrics,
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
+import { scopeKey } from './scope-merge.js';
 
 /*
  * Histograms aggregated by mcpmeter itself instead of the SDK, for the few
@@ -207,11 +208,11 @@ class FastHistogramProducer implements MetricProducer {
         if (point !== undefined) dataPoints.push(point);
       }
       if (dataPoints.length === 0) continue;
-      const scopeKey = `${h.scope.name}\u0000${h.scope.version ?? ''}\u0000${h.scope.schemaUrl ?? ''}`;
-      let scope = scopes.get(scopeKey);
+      const key = scopeKey(h.scope);
+      let scope = scopes.get(key);
       if (scope === undefined) {
         scope = { scope: h.scope, metrics: [] };
-        scopes.set(scopeKey, scope);
+        scopes.set(key, scope);
       }
       const metric: HistogramMetricData = {
         descriptor: {
@@ -350,7 +351,7 @@ export class FastHistograms {
     if (boundaries === undefined) return undefined;
     if (this.views.some((v) => viewMaySelect(v, scope, name, options?.unit ?? '')))
       return undefined;
-    const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}\u0000${name.toLowerCase()}`;
+    const key = `${scopeKey(scope)}\u0000${name.toLowerCase()}`;
     let h = this.byKey.get(key);
     if (h === undefined) {
       h = new FastHistogram(

@@ -18,15 +18,16 @@ import type {
  * SDK alone sends.
  */
 
-const scopeKey = (s: ScopeMetrics): string =>
-  `${s.scope.name}\u0000${s.scope.version ?? ''}\u0000${s.scope.schemaUrl ?? ''}`;
+/** One string per instrumentation scope: name, version and schema URL. */
+export const scopeKey = (scope: { name: string; version?: string; schemaUrl?: string }): string =>
+  `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
 
 /** `metrics` with the entries of the same scope (name, version, schema URL) merged, in first-seen order. */
 export function mergeScopeMetrics(metrics: ResourceMetrics): ResourceMetrics {
   const byScope = new Map<string, ScopeMetrics>();
   let merged = false;
   for (const entry of metrics.scopeMetrics) {
-    const key = scopeKey(entry);
+    const key = scopeKey(entry.scope);
     const first = byScope.get(key);
     if (first === undefined) {
       byScope.set(key, entry);

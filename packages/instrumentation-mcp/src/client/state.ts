@@ -283,17 +283,7 @@ export class ClientState {
     ) {
       this.protocolVersion = version;
     }
-    const s = record.series;
-    record.series = this.series.get(
-      s.instruments,
-      s.method,
-      s.tool,
-      s.prompt,
-      s.operation,
-      this.protocolVersion,
-      s.transport,
-      s.serverAddress,
-    );
+    record.series = this.series.withVersion(record.series, this.protocolVersion);
     if (this.protocolVersion !== undefined && record.span.isRecording()) {
       record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
     }

@@ -353,16 +353,7 @@ export class ServerState {
     // The server chose this version, so it is a bounded value.
     if (typeof version === 'string') this.versions.add(version);
     this.protocolVersion = this.versions.has(version) ? (version as string) : undefined;
-    const s = record.series;
-    record.series = this.series.get(
-      s.instruments,
-      s.method,
-      s.tool,
-      s.prompt,
-      s.operation,
-      this.protocolVersion,
-      s.transport,
-    );
+    record.series = this.series.withVersion(record.series, this.protocolVersion);
     if (this.protocolVersion !== undefined) {
       record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
     }
