@@ -137,14 +137,14 @@ try {
     );
   }
 
-  const spans = await receiver.waitFor((all) =>
-    ['claws-agent', 'claws-stdio', 'claws-http'].every((svc) =>
-      all.some(
-        (s) =>
-          (s.service === svc && s.name.startsWith('tools/call')) ||
-          (s.service === svc && svc === 'claws-agent' && s.name.startsWith('invoke_agent')),
+  // The agent's root span ends last, so it can arrive in a later export than its
+  // children: wait for it by name, and for each server's tools/call span.
+  const spans = await receiver.waitFor(
+    (all) =>
+      all.some((s) => s.service === 'claws-agent' && s.name.startsWith('invoke_agent')) &&
+      ['claws-stdio', 'claws-http'].every((svc) =>
+        all.some((s) => s.service === svc && s.name.startsWith('tools/call')),
       ),
-    ),
   );
   const root = spans.find((s) => s.name.startsWith('invoke_agent'));
   if (root) {
