@@ -18,7 +18,7 @@ import {
   PeriodicExportingMetricReader,
   type MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { installDiagLogger } from './diag-logger.js';
 import { ConfigurationError } from './errors.js';
@@ -29,6 +29,8 @@ import { loadOptionalInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
 import { installExitFlush, installSignalHandlers } from './signals.js';
 import { createSpanProcessors, probeEndpoint } from './traces.js';
+import { samplerFromEnv } from './sampler.js';
+import { inertReason, type InertReason } from './inert.js';
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { PACKAGE_VERSION } from './version.js';
 import { FastHistograms } from './fast-histograms.js';
@@ -59,9 +61,40 @@ export function register(options: RegisterOptions = {}): RegisterHandle {
     diag.debug('mcpmeter: register() was called again; returning the first registration.');
     return existing;
   }
-  const handle = createHandle(options);
+  const inert = inertReason();
+  const handle = inert ? inertHandle(inert) : createHandle(options);
   g[HANDLE] = handle;
   return handle;
+}
+
+/** A handle that records nothing and binds nothing (see inert.ts for when). */
+function inertHandle(reason: InertReason): RegisterHandle {
+  // Written directly: the diag logger is part of what stays off.
+  if (reason.kind === 'unsupported') {
+    try {
+      process.stderr.write(`${reason.message}\n`);
+    } catch {
+      // stderr closed: nothing to tell
+    }
+  }
+  // A mounted /metrics keeps answering, so the app's routes need no special case.
+  const body = 'mcpmeter: telemetry is off in this process (see its stderr).\n';
+  return {
+    ready: Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+    meterProvider: new MeterProvider(),
+    tracerProvider: new TracerProvider(),
+    metricsHandler: (_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
+    },
+    fetchMetricsHandler: () =>
+      Promise.resolve(
+        new Response(body, {
+          status: 503,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        }),
+      ),
+  };
 }
 
 function createHandle(options: RegisterOptions): RegisterHandle {
@@ -72,9 +105,9 @@ function createHandle(options: RegisterOptions): RegisterHandle {
 
   const resource = buildResource(config, options.resourceAttributes);
   const spanProcessors = config.disabled ? [] : createSpanProcessors(config, options.traces);
-  const tracerProvider = new NodeTracerProvider({
+  const tracerProvider = new TracerProvider({
     resource,
-    sampler: options.traces?.sampler,
+    sampler: options.traces?.sampler ?? samplerFromEnv(),
     spanProcessors,
   });
 
@@ -162,12 +195,10 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   // pure cost on every request: keep the API's no-op tracer, whose spans carry
   // an incoming trace context through unchanged, and keep context propagation.
   const tracing = spanProcessors.length > 0;
-  if (tracing) {
-    tracerProvider.register({ propagator });
-  } else {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(propagator);
-  }
+  // SDK 3.x has no NodeTracerProvider.register(): set the three globals it used to.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(propagator);
+  if (tracing) trace.setGlobalTracerProvider(tracerProvider);
   if (!metrics.setGlobalMeterProvider(meterProvider)) {
     diag.warn(
       "mcpmeter: another MeterProvider was already registered globally; instrumentations use mcpmeter's own.",

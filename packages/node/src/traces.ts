@@ -8,7 +8,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { connect } from 'node:net';
 import type { ResolvedConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
@@ -60,20 +60,24 @@ export function createSpanProcessors(
   config: ResolvedConfig,
   options: TracesOptions | undefined,
 ): SpanProcessor[] {
-  if (options?.spanExporter) return [new BatchSpanProcessor(options.spanExporter)];
+  if (options?.spanExporter) return [new BatchSpanProcessor({ exporter: options.spanExporter })];
   switch (config.tracesExporter) {
     case 'none':
       return [];
     case 'console':
       // ConsoleSpanExporter prints with console.dir (stdout); send it to stderr.
-      return [new BatchSpanProcessor(new StderrConsoleSpanExporter())];
+      return [new BatchSpanProcessor({ exporter: new StderrConsoleSpanExporter() })];
     case 'otlp': {
       const opts = { url: config.otlpTracesEndpoint, headers: config.otlpHeaders };
       const inner =
         config.otlpProtocol === 'http/json'
           ? new OTLPHttpJsonTraceExporter(opts)
           : new OTLPProtoTraceExporter(opts);
-      return [new BatchSpanProcessor(new ReportingSpanExporter(inner, config.otlpTracesEndpoint))];
+      return [
+        new BatchSpanProcessor({
+          exporter: new ReportingSpanExporter(inner, config.otlpTracesEndpoint),
+        }),
+      ];
     }
   }
 }

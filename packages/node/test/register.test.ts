@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import express from 'express';
 import { Hono } from 'hono';
 import { createServer, type Server } from 'node:http';
