@@ -31,6 +31,12 @@ import { installExitFlush, installSignalHandlers } from './signals.js';
 import { createSpanProcessors, probeEndpoint } from './traces.js';
 import { samplerFromEnv } from './sampler.js';
 import { inertReason, type InertReason } from './inert.js';
+import { checkEnvironment, checkOptions } from './settings.js';
+import { formatLine } from './diag-logger.js';
+import { SafeSampler } from './safe-sampler.js';
+
+// Read by @mcpmeter/instrumentation-mcp's instrumentMcpServer() / instrumentMcpClient().
+const MCP_REGISTER_DEFAULTS = Symbol.for('mcpmeter.register.mcp-options');
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { PACKAGE_VERSION } from './version.js';
 import { FastHistograms } from './fast-histograms.js';
@@ -54,17 +60,29 @@ type GlobalWithHandle = typeof globalThis & { [HANDLE]?: RegisterHandle };
  * const telemetry = register({ serviceName: 'weather-mcp' });
  * // … start your MCP server; metrics at http://localhost:9464/metrics
  */
-export function register(options: RegisterOptions = {}): RegisterHandle {
+export function register(options?: RegisterOptions): RegisterHandle {
   const g = globalThis as GlobalWithHandle;
-  const existing = g[HANDLE];
-  if (existing) {
-    diag.debug('mcpmeter: register() was called again; returning the first registration.');
-    return existing;
+  try {
+    const existing = g[HANDLE];
+    if (existing) {
+      diag.debug('mcpmeter: register() was called again; returning the first registration.');
+      return existing;
+    }
+    const inert = inertReason();
+    const handle = inert ? inertHandle(inert) : createHandle(options);
+    g[HANDLE] = handle;
+    return handle;
+  } catch (err) {
+    // A bug of ours must not become the app's: say it once and stay off.
+    const handle = inertHandle({
+      kind: 'unsupported',
+      message: formatLine(
+        `mcpmeter: register() failed (${describeError(err)}); telemetry is off in this process, the app runs on. Please report this with the line above.`,
+      ),
+    });
+    g[HANDLE] = handle;
+    return handle;
   }
-  const inert = inertReason();
-  const handle = inert ? inertHandle(inert) : createHandle(options);
-  g[HANDLE] = handle;
-  return handle;
 }
 
 /** A handle that records nothing and binds nothing (see inert.ts for when). */
@@ -97,17 +115,27 @@ function inertHandle(reason: InertReason): RegisterHandle {
   };
 }
 
-function createHandle(options: RegisterOptions): RegisterHandle {
+function createHandle(given: unknown): RegisterHandle {
+  // Every option reaches a check: a value of the wrong shape is said once and
+  // its default used; register() never throws (issue 15).
+  const checked = checkOptions(given);
+  const options = checked.options as RegisterOptions;
   const { config, errors } = resolveConfig(options);
   installDiagLogger(config.logLevel);
   installErrorHandler();
+  for (const p of [...checked.problems, ...checkEnvironment(process.env)]) diag.error(p.message);
   for (const err of errors) diag.error(err.message);
+  // Problems that leave something asked for unserved; `ready` rejects with them.
+  const unserved: ConfigurationError[] = [];
+  if (options.mcp !== false) {
+    (globalThis as Record<symbol, unknown>)[MCP_REGISTER_DEFAULTS] = options.mcp ?? {};
+  }
 
   const resource = buildResource(config, options.resourceAttributes);
   const spanProcessors = config.disabled ? [] : createSpanProcessors(config, options.traces);
   const tracerProvider = new TracerProvider({
     resource,
-    sampler: options.traces?.sampler ?? samplerFromEnv(),
+    sampler: new SafeSampler(options.traces?.sampler ?? samplerFromEnv()),
     spanProcessors,
   });
 
@@ -142,7 +170,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
       // Only a malformed auth option gets here: serve nothing rather than serve openly.
       const e = err as ConfigurationError;
       diag.error(e.message);
-      errors.push(e);
+      unserved.push(e);
     }
   } else if (!config.disabled && config.metricsExporter === 'otlp') {
     const exporter =
@@ -223,7 +251,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   let server: MetricsServer | undefined;
   // A span exporter of the user's own replaces OTLP: no collector to probe then.
   const probeOtlp = config.tracesExporter === 'otlp' && !options.traces?.spanExporter;
-  const startup = start(config, metricsHandler, errors, probeOtlp).then((s) => {
+  const startup = start(config, metricsHandler, unserved, probeOtlp).then((s) => {
     server = s;
     if (s) handle.metricsUrl = s.url;
   });
@@ -256,6 +284,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
       context.disable();
       const g = globalThis as GlobalWithHandle;
       if (g[HANDLE] === handle) delete g[HANDLE];
+      delete (globalThis as Record<symbol, unknown>)[MCP_REGISTER_DEFAULTS];
     })());
 
   handle.ready = startup;
@@ -268,14 +297,16 @@ function createHandle(options: RegisterOptions): RegisterHandle {
 async function start(
   config: ResolvedConfig,
   handler: MetricsRequestHandler | undefined,
-  configErrors: ConfigurationError[],
+  unserved: ConfigurationError[],
   probeOtlp: boolean,
 ): Promise<MetricsServer | undefined> {
-  const problems: ConfigurationError[] = [...configErrors];
+  const problems: ConfigurationError[] = [...unserved];
   let server: MetricsServer | undefined;
-  const probes: Promise<ConfigurationError | undefined>[] = [];
   if (probeOtlp) {
-    probes.push(probeEndpoint(config.otlpTracesEndpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+    // A collector that starts after the app is normal: said once, never a rejection of `ready`.
+    void probeEndpoint(config.otlpTracesEndpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT').then((down) => {
+      if (down) diag.warn(down.message);
+    });
   }
   if (handler && config.prometheus.mode === 'server') {
     try {
@@ -288,12 +319,6 @@ async function start(
           : new ConfigurationError('OTEL_EXPORTER_PROMETHEUS_PORT', String(err));
       diag.error(e.message);
       problems.push(e);
-    }
-  }
-  for (const probe of await Promise.all(probes)) {
-    if (probe) {
-      diag.error(probe.message);
-      problems.push(probe);
     }
   }
   const [first] = problems;
