@@ -65,6 +65,7 @@ export async function listenOtlpJson(createServer) {
  * @param {number} n
  */
 export async function freePorts(n) {
+  /** @type {any[]} the demo destructures as many as it asked for */
   const ports = [];
   let port = 20_000 + Math.floor(Math.random() * 12_000);
   while (ports.length < n) {

@@ -1,4 +1,6 @@
-import { diag, type DiagLogger, type DiagLogLevel } from '@opentelemetry/api';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+
+const DEBUG = DiagLogLevel.DEBUG;
 
 /*
  * Every diagnostic of the process (mcpmeter's and the OpenTelemetry SDK's) goes
@@ -137,15 +139,30 @@ function writeStderr(line: string): void {
   }
 }
 
-export function createStderrLogger(write: Write = writeStderr): DiagLogger {
+/*
+ * The OTLP exporters log each failed or retried export themselves; mcpmeter's
+ * exporter wrapper says the outage once (and its end), so theirs are debug detail.
+ */
+const EXPORT_DETAIL =
+  /^(Export failed with (non-)?retryable error|Export succeeded after|OTLPExporterError)/;
+
+export function createStderrLogger(
+  write: Write = writeStderr,
+  level: number = DiagLogLevel.ALL,
+): DiagLogger {
   const gate = new LineGate(write);
   const at =
-    (level: string) =>
+    (kind: string) =>
     (message: string, ...args: unknown[]) => {
       try {
-        const line = formatLine(typeof message === 'string' ? message : describe(message), args);
+        const text = typeof message === 'string' ? message : describe(message);
+        if (EXPORT_DETAIL.test(text) && kind !== 'debug' && kind !== 'verbose') {
+          if (level >= Number(DEBUG)) write(formatLine(text, args));
+          return;
+        }
+        const line = formatLine(text, args);
         // Debug and verbose lines are asked for: every one is written.
-        if (level === 'debug' || level === 'verbose') write(line);
+        if (kind === 'debug' || kind === 'verbose') write(line);
         else gate.say(line);
       } catch {
         // a diagnostic must never become a failure of its own
@@ -162,5 +179,8 @@ export function createStderrLogger(write: Write = writeStderr): DiagLogger {
 
 /** One logger (and so one set of problems already said) per registration. */
 export function installDiagLogger(level: DiagLogLevel): void {
-  diag.setLogger(createStderrLogger(), { logLevel: level, suppressOverrideMessage: true });
+  diag.setLogger(createStderrLogger(writeStderr, level), {
+    logLevel: level,
+    suppressOverrideMessage: true,
+  });
 }

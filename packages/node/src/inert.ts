@@ -19,7 +19,7 @@ export function inertReason(): InertReason | undefined {
   if (major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1])) {
     return {
       kind: 'unsupported',
-      message: `mcpmeter: Node.js ${process.version} is too old for @mcpmeter/node, which needs Node.js >= ${MIN_NODE.join('.')} (22 or 24 LTS; the OpenTelemetry SDK 3.x floor). Telemetry is off; the app runs on. Upgrade Node.js to turn it on.`,
+      message: `mcpmeter: Node.js ${process.version} is too old for @mcpmeter/node, which needs Node.js >= ${MIN_NODE.join('.')} (22 or 24 LTS; the OpenTelemetry SDK 3.x floor). Telemetry is off; the app runs on. Upgrade Node.js to turn it on (see docs/troubleshooting.md#nodejs-is-too-old).`,
     };
   }
   if (isPackageManagerCli(process.argv[1])) return { kind: 'launcher' };

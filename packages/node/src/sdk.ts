@@ -335,6 +335,8 @@ function installErrorHandler(): void {
   const seen = new Map<string, number>();
   setGlobalErrorHandler((ex) => {
     const message = describeError(ex);
+    // Said once per outage, with the endpoint, by ReportingSpanExporter.
+    if (/BatchSpanProcessor: span export failed/.test(message)) return;
     const n = seen.get(message) ?? 0;
     if (seen.size < 1000) seen.set(message, n + 1);
     if (n === 0) diag.error(`mcpmeter: ${message}`);

@@ -25,10 +25,10 @@ function listen(server: Server): Promise<string> {
 function captureStderr(): string[] & { restore(): void } {
   const lines = [] as unknown as string[] & { restore(): void };
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  process.stderr.write = (chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
     return true;
-  });
+  };
   lines.restore = () => {
     process.stderr.write = write;
   };

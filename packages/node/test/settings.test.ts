@@ -48,10 +48,10 @@ afterEach(async () => {
 async function linesOf(run: () => RegisterHandle): Promise<string[]> {
   const lines: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  process.stderr.write = (chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
     return true;
-  });
+  };
   try {
     expect(() => (handle = run())).not.toThrow();
     await handle?.ready.catch(() => {});
@@ -112,9 +112,7 @@ describe('every option with a value of the wrong shape', () => {
   });
 
   it('an unknown option: one line naming it and the known ones', async () => {
-    const lines = await linesOf(() =>
-      register(merge(quiet, { prometheus: { prot: 9464 } })),
-    );
+    const lines = await linesOf(() => register(merge(quiet, { prometheus: { prot: 9464 } })));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^mcpmeter: unknown option "prometheus\.prot"; .*port/);
   });
