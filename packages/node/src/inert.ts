@@ -47,11 +47,16 @@ const LAUNCHERS = new Set([
   'corepack.cjs',
 ]);
 
+// Yarn Berry runs from a checked-in release file, .yarn/releases/yarn-4.5.0.cjs.
+const YARN_RELEASE = /^yarn-\d[\w.-]*\.c?js$/;
+
+const isLauncher = (name: string) => LAUNCHERS.has(name) || YARN_RELEASE.test(name);
+
 export function isPackageManagerCli(script: string | undefined): boolean {
   if (!script) return false;
-  if (LAUNCHERS.has(basename(script))) return true;
+  if (isLauncher(basename(script))) return true;
   try {
-    return LAUNCHERS.has(basename(realpathSync(script)));
+    return isLauncher(basename(realpathSync(script)));
   } catch {
     return false;
   }
