@@ -1,11 +1,12 @@
 import { diag } from '@opentelemetry/api';
 import { describeError, warnOnce } from '@mcpmeter/core';
 import { manualSource } from '../manual-source.js';
-import { instrumentProtocol } from '../server/patch.js';
+import { instrumentProtocol } from '../protocol/hook.js';
 import type { TelemetrySource } from '../source.js';
 import type { McpClientInstrumentationConfig } from '../types.js';
-import { clientStateOf, observeConnect } from './patch.js';
-import type { ClientState } from './state.js';
+import { clientStateOf } from '../protocol/sender.js';
+import { observeConnect } from './connect.js';
+import type { ClientState } from '../protocol/outbound.js';
 
 /**
  * Instruments a client instance: the requests it sends (CLIENT spans,
