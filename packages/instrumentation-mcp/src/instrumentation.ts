@@ -10,6 +10,7 @@ import { resolveContentCapture, type ContentCapture } from './content.js';
 import { ClientInstruments } from './client/instruments.js';
 import { instrumentClient } from './client/instrument-client.js';
 import { connectObserved } from './client/connect.js';
+import { instrumentAiSdkClient } from './client/ai-sdk.js';
 import { notePeerAddresses } from './protocol/client-address.js';
 import { ServerInstruments } from './server/instruments.js';
 import { isMcpServer } from './server/instrument-server.js';
@@ -30,6 +31,10 @@ interface ServerModule {
 interface ClientModule {
   Client?: ClassExport;
 }
+type FactoryModule = Record<string, unknown>;
+
+/** `@ai-sdk/mcp` exports both names (the second for code written against the AI SDK 4/5 API). */
+const AI_SDK_FACTORIES = ['createMCPClient', 'experimental_createMCPClient'];
 
 const SDK1 = ['>=1.0.0 <2'];
 const SDK2 = ['>=2.0.0-0 <3'];
@@ -136,6 +141,19 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         (exports?: ClientModule) => this.unpatchClass(exports?.Client),
       ),
       new InstrumentationNodeModuleDefinition(
+        '@ai-sdk/mcp',
+        ['>=0.0.1 <3'],
+        (exports: FactoryModule) => this.patchFactories(exports),
+        (exports?: FactoryModule) => this.unpatchFactories(exports),
+      ),
+      // AI SDK 4.2 – 5.x shipped its own experimental_createMCPClient.
+      new InstrumentationNodeModuleDefinition(
+        'ai',
+        ['>=4.2.0 <6'],
+        (exports: FactoryModule) => this.patchFactories(exports),
+        (exports?: FactoryModule) => this.unpatchFactories(exports),
+      ),
+      new InstrumentationNodeModuleDefinition(
         '@modelcontextprotocol/sdk',
         SDK1,
         undefined,
@@ -238,6 +256,53 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
       };
     });
     return exports;
+  }
+
+  /** Wraps `createMCPClient` (and its experimental alias): the client it resolves with is instrumented. */
+  private patchFactories<T extends FactoryModule>(exports: T): T {
+    if (exports === null || typeof exports !== 'object') return exports;
+    const source = this.source;
+    const diag = this._diag;
+    const wanted = () => this.getConfig().instrumentClients !== false;
+    for (const name of AI_SDK_FACTORIES) {
+      if (typeof exports[name] !== 'function') continue;
+      if (isPatched(exports[name])) this._unwrap(exports, name);
+      this._wrap(exports as Record<string, Fn>, name, (original: Fn) => {
+        const create = original;
+        return function instrumentedCreateMCPClient(this: unknown, ...args: unknown[]) {
+          const result = create.apply(this, args);
+          if (
+            !source.enabled ||
+            !wanted() ||
+            typeof (result as Promise<unknown>)?.then !== 'function'
+          ) {
+            return result;
+          }
+          const start = performance.now();
+          // This reaction is registered before the caller's await, so it runs
+          // first: the client is instrumented before the caller uses it. The
+          // caller gets the original promise.
+          (result as Promise<unknown>).then(
+            (client) => {
+              try {
+                instrumentAiSdkClient(client, source, start);
+              } catch (err) {
+                diag.error(`could not instrument an @ai-sdk/mcp client: ${describeError(err)}`);
+              }
+            },
+            () => undefined,
+          );
+          return result;
+        };
+      });
+    }
+    return exports;
+  }
+
+  private unpatchFactories(exports: FactoryModule | undefined): void {
+    for (const name of AI_SDK_FACTORIES) {
+      if (exports !== undefined && isPatched(exports[name])) this._unwrap(exports, name);
+    }
   }
 
   private unpatchClass(cls: ClassExport | undefined): void {

@@ -10,6 +10,12 @@ import {
 } from '@opentelemetry/api';
 import { BoundedValues, OTHER, describeError, errorClassName, semconv } from '@mcpmeter/core';
 import { requestHeader } from './client-address.js';
+import {
+  ATTR_MCP_RESULT_TYPE,
+  MULTI_ROUND_METHODS,
+  RESULT_TYPE_INPUT_REQUIRED,
+  isInputRequired,
+} from './rounds.js';
 import { describeServerSpan } from './span-attributes.js';
 import { captureValue } from '../content.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
@@ -206,6 +212,16 @@ export class ServerState {
     }
     const result = msg.result as Record<string, unknown> | undefined;
     const method = record.series.method;
+    // A round of a multi round-trip request that asks the client for input
+    // (protocol 2026-07-28): its own span, but the logical call is sampled
+    // once, by the round that completes it.
+    if (MULTI_ROUND_METHODS.has(method) && isInputRequired(result)) {
+      if (record.span.isRecording()) {
+        record.span.setAttribute(ATTR_MCP_RESULT_TYPE, RESULT_TYPE_INPUT_REQUIRED);
+      }
+      this.end(record, undefined, undefined, undefined, false);
+      return;
+    }
     if (method === 'tools/call') {
       if (this.source.content.enabled && record.span.isRecording() && result?.isError !== true) {
         const text = captureValue(
@@ -257,6 +273,7 @@ export class ServerState {
     errorType: string | undefined,
     message: string | undefined,
     at?: number,
+    sample = true,
   ): void {
     if (record.ended) return;
     record.ended = true;
@@ -271,6 +288,7 @@ export class ServerState {
       message,
       errorType !== undefined && isServerFault(errorType),
       record.ctx,
+      sample,
     );
     span.end();
   }

@@ -2,6 +2,7 @@ import { context, diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import type { TelemetrySource } from '../source.js';
 import { ClientState, type OutgoingRecord, type SenderRole } from './outbound.js';
+import { inputRequired, isInputRequired, legStarted, recordOfLeg } from './rounds.js';
 
 /*
  * Hook point: the protocol layer's `request` (both SDK generations) and, in
@@ -22,6 +23,8 @@ interface SenderLike {
   request: Fn;
   _onclose?: Fn;
   _requestWithSchema?: Fn;
+  _requestWithSchemaViaCodec?: Fn;
+  _resolveNonCompleteResult?: Fn;
   [STATE]?: ClientState;
 }
 
@@ -58,6 +61,7 @@ export function instrumentSender(
   if (typeof protocol._requestWithSchema === 'function') {
     wrapRequest(protocol, '_requestWithSchema', state);
   }
+  hookRounds(protocol, state);
   const onclose = protocol._onclose as Fn;
   protocol._onclose = function instrumentedClientOnClose(this: unknown, ...args: unknown[]) {
     try {
@@ -128,4 +132,60 @@ function wrapRequest(
     }
     return result;
   };
+}
+
+/*
+ * SDK 2.4 (protocol 2026-07-28): every wire leg of a request, the first and
+ * each retry of a multi round-trip request, goes through
+ * `_requestWithSchemaViaCodec(codec, request, schema, options)`; the first
+ * `input_required` answer goes to `_resolveNonCompleteResult(decoded, flow)`,
+ * later ones resolve the retry leg itself (retries allow input_required).
+ * These only count rounds: the call's record was started by `request`.
+ */
+function hookRounds(target: SenderLike, state: ClientState): void {
+  const leg = target._requestWithSchemaViaCodec;
+  if (typeof leg === 'function') {
+    target._requestWithSchemaViaCodec = function instrumentedLeg(
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      let record: OutgoingRecord | undefined;
+      try {
+        record = recordOfLeg(state, args[1]);
+        if (record !== undefined) legStarted(record);
+      } catch (err) {
+        diag.error(`mcpmeter: MCP round telemetry failed: ${describeError(err)}`);
+      }
+      const result = leg.apply(this, args);
+      if (record !== undefined && typeof (result as Promise<unknown>)?.then === 'function') {
+        const r = record;
+        (result as Promise<unknown>).then(
+          (value) => {
+            if (isInputRequired(value)) inputRequired(r, value);
+          },
+          () => undefined,
+        );
+      }
+      return result;
+    };
+  }
+  const resolve = target._resolveNonCompleteResult;
+  if (typeof resolve === 'function') {
+    target._resolveNonCompleteResult = function instrumentedResolve(
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      try {
+        const decoded = args[0] as { kind?: unknown } | null | undefined;
+        const flow = args[1] as { request?: unknown } | null | undefined;
+        const record = recordOfLeg(state, flow?.request);
+        if (record !== undefined && decoded?.kind === 'input_required') {
+          inputRequired(record, decoded);
+        }
+      } catch (err) {
+        diag.error(`mcpmeter: MCP round telemetry failed: ${describeError(err)}`);
+      }
+      return resolve.apply(this, args);
+    };
+  }
 }
