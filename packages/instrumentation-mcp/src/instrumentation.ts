@@ -17,6 +17,7 @@ import { isMcpServer } from './server/instrument-server.js';
 import { instrumentProtocol } from './protocol/hook.js';
 import { instrumentMcp } from './server/mcp-server.js';
 import type { TelemetrySource } from './source.js';
+import { resolveToolNames } from './tool-names.js';
 import type { McpInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -77,7 +78,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         get: () => (this.clientInstruments ??= ClientInstruments.for(this.meter)),
       },
       content: { get: () => this.content },
-      toolNames: { get: () => this.getConfig().toolNames ?? [] },
+      toolNames: { get: () => resolveToolNames(this.getConfig().toolNames) },
       reuseExecuteToolSpan: { get: () => this.getConfig().reuseExecuteToolSpan !== false },
     });
   }

@@ -6,6 +6,7 @@ import { instrumentSender } from './sender.js';
 import { notePeerAddresses } from './client-address.js';
 import type { SenderRole } from './outbound.js';
 import type { TelemetrySource } from '../source.js';
+import { sharedNamesOf } from '../tool-names.js';
 
 /*
  * Hook point: the protocol layer of the SDK (`Protocol`, base of `Server`), on
@@ -74,7 +75,11 @@ export function instrumentProtocol(
   if (!isProtocol(server)) return undefined;
   const existing = server[STATE];
   if (existing !== undefined) return existing;
-  const state = new ServerState(source);
+  // A client's protocol instance answers only the few requests a server sends it.
+  const state = new ServerState(
+    source,
+    role === 'server' ? sharedNamesOf(server, source.toolNames) : undefined,
+  );
   Object.defineProperty(server, STATE, { value: state, enumerable: false, configurable: true });
   // Requests this instance sends (a server's sampling, elicitation and roots
   // requests; everything a client sends) get CLIENT spans: the role swap.

@@ -19,12 +19,18 @@ import {
 import { describeServerSpan } from './span-attributes.js';
 import { captureValue } from '../content.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
-import { SPEC_METHODS, createProtocolVersionLabels, networkTransportOf } from '../labels.js';
+import {
+  SPEC_METHODS,
+  createProtocolVersionLabels,
+  isSessionless,
+  networkTransportOf,
+} from '../labels.js';
 import { serverParent, traceContextMeta } from '../meta.js';
 import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
 import type { TelemetrySource } from '../source.js';
+import type { SharedNames } from '../tool-names.js';
 
 /** `globalThis.performance` is a lazy getter in Node: read it once, not per request. */
 const clock = performance;
@@ -65,7 +71,7 @@ export class ServerState {
   /** Requests in flight by JSON-RPC id, mirroring the SDK's own abort-controller map. */
   readonly pending = new Map<unknown, RequestRecord>();
   readonly tools: BoundedValues;
-  readonly prompts = new BoundedValues();
+  readonly prompts: BoundedValues;
   /** Tool results that failed the tool's output schema, with the error's class name. */
   readonly outputFailures = new WeakMap<object, string>();
   private readonly versions = createProtocolVersionLabels();
@@ -79,8 +85,13 @@ export class ServerState {
   private sessionStart: number | undefined;
   private sessionTransport: string | undefined;
 
-  constructor(readonly source: TelemetrySource) {
-    this.tools = new BoundedValues(source.toolNames);
+  /** `names`: the allow-lists shared with other instances of the same server, if any. */
+  constructor(
+    readonly source: TelemetrySource,
+    names?: SharedNames,
+  ) {
+    this.tools = names?.tools ?? new BoundedValues(source.toolNames);
+    this.prompts = names?.prompts ?? new BoundedValues();
   }
 
   /** Starts the record for `request`; the caller runs the handler in `record.ctx`. */
@@ -375,7 +386,9 @@ export class ServerState {
     if (this.protocolVersion !== undefined) {
       record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
     }
-    if (this.sessionStart === undefined) {
+    // A stateless HTTP transport serves one request: there is no session to
+    // measure, and none would ever end if the app never closes the instance.
+    if (this.sessionStart === undefined && !isSessionless(record.transport)) {
       this.sessionStart = record.start;
       this.sessionTransport = this.transportLabel;
       this.source.instruments.sessionStarted(this.sessionTransport);
