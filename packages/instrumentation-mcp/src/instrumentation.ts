@@ -11,10 +11,9 @@ import { ClientInstruments } from './client/instruments.js';
 import { instrumentClient } from './client/instrument-client.js';
 import { connectObserved } from './client/connect.js';
 import { instrumentAiSdkClient } from './client/ai-sdk.js';
-import { notePeerAddresses } from './protocol/client-address.js';
 import { ServerInstruments } from './server/instruments.js';
 import { isMcpServer } from './server/instrument-server.js';
-import { instrumentProtocol } from './protocol/hook.js';
+import { connectWatched, instrumentProtocol } from './protocol/hook.js';
 import { instrumentMcp } from './server/mcp-server.js';
 import type { TelemetrySource } from './source.js';
 import { resolveToolNames } from './tool-names.js';
@@ -216,17 +215,19 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     this._wrap(proto, 'connect', (original: unknown) => {
       const connect = original as Fn;
       return function instrumentedConnect(this: unknown, ...args: unknown[]) {
+        let watch = false;
         if (source.enabled) {
           try {
             if (isMcp && isMcpServer(this)) instrumentMcp(this, source);
-            else if (!isMcp) instrumentProtocol(this, source);
-            // This very call bypasses the instance's connect hook: note the peers here.
-            notePeerAddresses(args[0]);
+            else if (!isMcp) watch = instrumentProtocol(this, source) !== undefined;
           } catch (err) {
             diag.error(`could not instrument an MCP server: ${describeError(err)}`);
           }
         }
-        return connect.apply(this, args);
+        // This very call bypasses the instance's connect hook: watch the transport here.
+        return watch
+          ? connectWatched(this, args[0], () => connect.apply(this, args))
+          : connect.apply(this, args);
       };
     });
     return exports;

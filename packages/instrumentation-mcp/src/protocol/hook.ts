@@ -4,6 +4,7 @@ import { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js
 import { ServerState, type RequestRecord } from './inbound.js';
 import { instrumentSender } from './sender.js';
 import { notePeerAddresses } from './client-address.js';
+import { takeEarly, watchOnMessage } from './framework.js';
 import type { SenderRole } from './outbound.js';
 import type { TelemetrySource } from '../source.js';
 import { sharedNamesOf } from '../tool-names.js';
@@ -95,7 +96,9 @@ export function instrumentProtocol(
     let record: RequestRecord;
     try {
       if (this._transport !== state.hookedTransport) hookTransport(this._transport, state);
-      record = state.begin(this, request as JsonRpcRequestLike, extra);
+      record =
+        (state.pending.size > 0 ? takeEarly(state, request as JsonRpcRequestLike) : undefined) ??
+        state.begin(this, request as JsonRpcRequestLike, extra);
     } catch (err) {
       diag.error(`mcpmeter: could not start MCP server telemetry: ${describeError(err)}`);
       return onrequest.call(this, request, extra);
@@ -123,12 +126,7 @@ export function instrumentProtocol(
   const connect = server.connect;
   if (role === 'server' && typeof connect === 'function') {
     server.connect = function connectNotingPeers(this: ProtocolLike, ...args: unknown[]) {
-      try {
-        notePeerAddresses(args[0]);
-      } catch (err) {
-        diag.error(`mcpmeter: could not hook an MCP transport: ${describeError(err)}`);
-      }
-      return connect.apply(this, args);
+      return connectWatched(this, args[0], () => connect.apply(this, args));
     };
   }
 
@@ -165,6 +163,30 @@ export function instrumentProtocol(
     );
   }
   return state;
+}
+
+/**
+ * Runs `connect` of an instrumented server on `transport`: notes the peers of
+ * its HTTP requests, and watches for a framework wrapping the transport's
+ * message handler once the SDK has set its own (in the synchronous part of
+ * `connect`, both generations).
+ */
+export function connectWatched(
+  server: unknown,
+  transport: unknown,
+  connect: () => unknown,
+): unknown {
+  let arm: (() => void) | undefined;
+  try {
+    notePeerAddresses(transport);
+    const state = serverStateOf(server);
+    if (state !== undefined) arm = watchOnMessage(transport, server as object, state);
+  } catch (err) {
+    diag.error(`mcpmeter: could not hook an MCP transport: ${describeError(err)}`);
+  }
+  const result = connect();
+  arm?.();
+  return result;
 }
 
 /*

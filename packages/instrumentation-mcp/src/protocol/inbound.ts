@@ -64,6 +64,11 @@ export interface RequestRecord extends ActiveCall {
    */
   ctx: Context | undefined;
   ended: boolean;
+  /**
+   * Started by a framework's message wrapper (see framework.ts) and not yet
+   * taken over by `_onrequest`.
+   */
+  early: boolean;
 }
 
 /** Telemetry state of one instrumented `Server` (protocol) instance. */
@@ -190,6 +195,7 @@ export class ServerState {
       span,
       ctx: undefined,
       ended: false,
+      early: false,
       toolLabel: tool,
       handlerRan: false,
       thrown: undefined,
