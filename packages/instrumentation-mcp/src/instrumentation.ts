@@ -5,6 +5,7 @@ import {
   InstrumentationNodeModuleFile,
 } from '@opentelemetry/instrumentation';
 import { describeError } from '@mcpmeter/core';
+import { checkEntryBundle } from './bundle-check.js';
 import { hookSdk1Require } from './cjs-hook.js';
 import { resolveContentCapture, type ContentCapture } from './content.js';
 import { ClientInstruments } from './client/instruments.js';
@@ -63,6 +64,8 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   declare private active: boolean;
   declare private cjsHook: { unhook(): void } | undefined;
   declare private cjsPatched: Set<ClassExport> | undefined;
+  /** Packages seen loading (and patched), for the bundle check. */
+  declare private seen: Set<string> | undefined;
   private readonly source: TelemetrySource;
 
   constructor(config: McpInstrumentationConfig = {}) {
@@ -178,6 +181,10 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   override enable(): void {
     this.active = true;
     super.enable();
+    // Once the entry module had its turn to load what it imports.
+    if (this.getConfig().checkBundle !== false && !bundleCheckScheduled()) {
+      setTimeout(() => checkEntryBundle(this.seen ?? new Set()), 0).unref?.();
+    }
     this.cjsHook ??= hookSdk1Require([SDK1_MCP, SDK1_SERVER, SDK1_CLIENT], (specifier, exports) => {
       if (specifier === SDK1_CLIENT) {
         const client = (exports as ClientModule)?.Client;
@@ -204,6 +211,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   }
 
   private patchClass<T>(exports: T, cls: ClassExport | undefined, isMcp: boolean): T {
+    this.noteSeen('@modelcontextprotocol/sdk', '@modelcontextprotocol/server');
     const proto = cls?.prototype;
     if (proto === undefined || typeof proto.connect !== 'function') {
       this._diag.debug(`${isMcp ? 'McpServer' : 'Server'} not found; nothing to patch`);
@@ -234,6 +242,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   }
 
   private patchClient<T>(exports: T, cls: ClassExport | undefined): T {
+    this.noteSeen('@modelcontextprotocol/sdk', '@modelcontextprotocol/client');
     const proto = cls?.prototype;
     if (proto === undefined || typeof proto.connect !== 'function') {
       this._diag.debug('Client not found; nothing to patch');
@@ -263,6 +272,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   /** Wraps `createMCPClient` (and its experimental alias): the client it resolves with is instrumented. */
   private patchFactories<T extends FactoryModule>(exports: T): T {
     if (exports === null || typeof exports !== 'object') return exports;
+    this.noteSeen('@ai-sdk/mcp');
     const source = this.source;
     const diag = this._diag;
     const wanted = () => this.getConfig().instrumentClients !== false;
@@ -307,10 +317,25 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     }
   }
 
+  private noteSeen(...names: string[]): void {
+    const seen = (this.seen ??= new Set());
+    for (const n of names) seen.add(n);
+  }
+
   private unpatchClass(cls: ClassExport | undefined): void {
     const proto = cls?.prototype;
     if (proto !== undefined && isPatched(proto.connect)) this._unwrap(proto, 'connect');
   }
+}
+
+const BUNDLE_CHECK = Symbol.for('mcpmeter.instrumentation-mcp.bundle-check');
+
+/** True after the first call in this process (both builds share the flag). */
+function bundleCheckScheduled(): boolean {
+  const g = globalThis as { [BUNDLE_CHECK]?: true };
+  if (g[BUNDLE_CHECK] === true) return true;
+  g[BUNDLE_CHECK] = true;
+  return false;
 }
 
 function isPatched(fn: unknown): boolean {
