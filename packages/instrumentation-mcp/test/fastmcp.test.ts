@@ -1,8 +1,9 @@
 /*
- * fastmcp over httpStream, stateful and stateless, started unmodified under the
- * zero-code preload. Stateless fastmcp builds a session (a low-level SDK
- * `Server`) per HTTP request: tool labels must still be the real ones, and no
- * session may stay open.
+ * fastmcp over httpStream, stateful and stateless, started unmodified under
+ * `node --import @mcpmeter/node/register` (metrics on a side port, spans to a
+ * local OTLP receiver). Stateless fastmcp builds a session (a low-level SDK
+ * `Server`) per HTTP request: tool labels and span names must still be the real
+ * ones, and no session may stay open. Needs `pnpm build`.
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,28 +11,36 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort } from '../../../test-utils/prometheus.js';
 import { startNode, type Child } from '../../../test-utils/process.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../../../test-utils/otlp-receiver.js';
 import { OPERATION_COUNT, sampleSum } from './fixtures/stdio.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 
 let child: Child | undefined;
+let receiver: OtlpReceiver | undefined;
 afterEach(async () => {
   await child?.kill();
-  child = undefined;
+  await receiver?.close();
+  child = receiver = undefined;
 });
 
 async function start(env: Record<string, string>) {
   const port = await freePort();
   const metricsPort = await freePort();
+  receiver = await startOtlpReceiver();
   child = startNode(
-    ['--import', here('./zero-code/preload.mjs'), here('./frameworks/fastmcp-server.mjs')],
+    ['--import', '@mcpmeter/node/register', here('./frameworks/fastmcp-server.mjs')],
     {
       cwd: pkgDir,
       env: {
         PATH: process.env.PATH ?? '',
         PORT: String(port),
-        METRICS_PORT: String(metricsPort),
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
         ...env,
       },
     },
@@ -69,6 +78,13 @@ describe('fastmcp httpStream under zero-code', () => {
       expect(count({ gen_ai_tool_name: '_OTHER' })).toBe(1);
       expect(sampleSum(text, /^mcp_server_active_sessions$/, {})).toBe(0);
       expect(sampleSum(text, /^mcp_server_active_requests$/, {})).toBe(0);
+      const spans = await receiver!.waitForSpans(
+        (all) => all.filter((s) => s.name.startsWith('tools/call')).length >= 5,
+      );
+      const names = spans.filter((s) => s.kind === 2).map((s) => s.name);
+      expect(names.filter((n) => n === 'tools/call fast')).toHaveLength(3);
+      expect(names.filter((n) => n === 'tools/call failing')).toHaveLength(1);
+      expect(names.filter((n) => n === 'tools/call')).toHaveLength(1); // made_up: no bounded target
     });
   }
 
