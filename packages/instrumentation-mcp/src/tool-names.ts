@@ -11,12 +11,13 @@ import { BoundedValues } from '@mcpmeter/core';
  * tool would be `_OTHER`.
  */
 
-export const ENV_TOOLS = 'MCPMETER_MCP_TOOLS';
+/** Comma-separated tool names allowed as label values when the `toolNames` option is not given. */
+export const ENV_MCP_TOOLS = 'MCPMETER_MCP_TOOLS';
 
 /** The option wins over `MCPMETER_MCP_TOOLS` (comma-separated names; blanks ignored). */
 export function resolveToolNames(option: readonly string[] | undefined): readonly string[] {
   if (option !== undefined) return [...option];
-  const raw = typeof process !== 'undefined' ? process.env[ENV_TOOLS] : undefined;
+  const raw = typeof process !== 'undefined' ? process.env[ENV_MCP_TOOLS] : undefined;
   if (raw === undefined) return [];
   return raw
     .split(',')
