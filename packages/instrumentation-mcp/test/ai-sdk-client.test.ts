@@ -79,6 +79,47 @@ describe('@ai-sdk/mcp createMCPClient', () => {
     for (const p of active?.dataPoints ?? []) expect(p.value).toBe(0);
   });
 
+  it('2025 protocol: an elicitation the server sends is a SERVER span on the client, in the same trace', async () => {
+    const server = instrumentMcpServer(new McpServer1({ name: 'asking', version: '1.0.0' }));
+    server.registerTool('ask', { description: 'asks the user' }, async () => {
+      const answer = await server.server.elicitInput({
+        message: 'Sure?',
+        requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+      });
+      return { content: [{ type: 'text', text: String(answer.action) }] };
+    });
+    const [clientSide, serverSide] = InMemory1.createLinkedPair();
+    await server.connect(serverSide);
+    const client = instrumentMcpClient(
+      await createMCPClient({
+        transport: clientSide as any,
+        capabilities: { elicitation: {} },
+      } as any),
+    );
+    client.onElicitationRequest(ElicitationRequestSchema, async () => ({
+      action: 'accept',
+      content: { ok: true },
+    }));
+    await client.listTools();
+    await trace.getTracer('agent').startActiveSpan('agent turn', async (turn) => {
+      const r = await client.callTool({ name: 'ask', arguments: {} });
+      expect((r as any).content[0].text).toBe('accept');
+      turn.end();
+    });
+    await client.close();
+    await server.close();
+
+    const spans = tel.finishedSpans();
+    const turn = spans.find((s) => s.name === 'agent turn')!;
+    const sent = spans.find((s) => s.name === 'elicitation/create' && s.kind === SpanKind.CLIENT)!;
+    const handled = spans.find(
+      (s) => s.name === 'elicitation/create' && s.kind === SpanKind.SERVER,
+    )!;
+    expect(handled.parentSpanContext?.spanId).toBe(sent.spanContext().spanId);
+    expect(handled.spanContext().traceId).toBe(turn.spanContext().traceId);
+    expect(handled.attributes['error.type']).toBeUndefined();
+  });
+
   it('2026-07-28: server/discover, and a Multi Round-Trip Request as one logical operation', async () => {
     const http = await startModernHttp((s) => instrumentMcpServer(s));
     try {

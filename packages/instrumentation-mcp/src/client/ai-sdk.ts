@@ -1,7 +1,10 @@
 import { context, diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
+import { hookTransport } from '../protocol/hook.js';
+import { ServerState } from '../protocol/inbound.js';
 import { ClientState, type OutgoingRecord, type SenderView } from '../protocol/outbound.js';
 import { inputRequired, isInputRequired, legStarted, recordOfLeg } from '../protocol/rounds.js';
+import { ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js';
 import type { TelemetrySource } from '../source.js';
 
 /*
@@ -12,6 +15,9 @@ import type { TelemetrySource } from '../source.js';
  *   typed helpers `callTool`, `listTools`, `readResource`, `getPrompt` … and,
  *   on protocol 2026-07-28, the whole multi round-trip loop);
  * - `requestOnce({ request, … })`: one wire leg (counted as a round);
+ * - `onRequestMessage(request)`: a request the server sends it (2025 era:
+ *   `elicitation/create`, `ping`), answered through `transport.send` — a
+ *   SERVER span, as for the SDK's `Client` (role swap);
  * - `onClose()`: the client or its transport closed.
  * Its transport is in `transport` and the negotiated version in
  * `protocolVersion`.
@@ -24,6 +30,7 @@ type Fn = (this: unknown, ...args: unknown[]) => unknown;
 interface AiSdkClientLike {
   request: Fn;
   requestOnce?: Fn;
+  onRequestMessage?: Fn;
   onClose: Fn;
   transport?: unknown;
   protocolVersion?: unknown;
@@ -134,10 +141,12 @@ export function instrumentAiSdkClient(
     };
   }
 
+  const inbound = hookInbound(client, source);
   const onClose = client.onClose;
   client.onClose = function instrumentedOnClose(this: unknown, ...args: unknown[]) {
     try {
       state.onClose();
+      inbound?.onClose(ERROR_TYPE_CONNECTION_CLOSED);
     } catch (err) {
       diag.error(`mcpmeter: MCP client close telemetry failed: ${describeError(err)}`);
     }
@@ -149,6 +158,36 @@ export function instrumentAiSdkClient(
     state.connected(client);
   }
   return state;
+}
+
+/** SERVER spans for the requests the server sends the client (2025 era). */
+function hookInbound(client: AiSdkClientLike, source: TelemetrySource): ServerState | undefined {
+  const onRequestMessage = client.onRequestMessage;
+  if (typeof onRequestMessage !== 'function') return undefined;
+  const inbound = new ServerState(source);
+  client.onRequestMessage = function instrumentedOnRequestMessage(this: unknown, request: unknown) {
+    const transport = (this as AiSdkClientLike).transport;
+    const r = request as { id?: unknown; method?: unknown } | null | undefined;
+    if (!inbound.source.enabled || r?.id === undefined || typeof r.method !== 'string') {
+      return onRequestMessage.call(this, request);
+    }
+    let ctx;
+    try {
+      hookTransport(transport, inbound);
+      ctx = inbound.begin(
+        { _transport: transport },
+        r as { id: unknown; method: string },
+        undefined,
+      ).ctx;
+    } catch (err) {
+      diag.error(`mcpmeter: could not start MCP client telemetry: ${describeError(err)}`);
+      return onRequestMessage.call(this, request);
+    }
+    return ctx === undefined
+      ? onRequestMessage.call(this, request)
+      : context.with(ctx, onRequestMessage, this, request);
+  };
+  return inbound;
 }
 
 function settle(state: ClientState, record: OutgoingRecord, ok: boolean, value: unknown): void {

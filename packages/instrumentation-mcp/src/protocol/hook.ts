@@ -201,7 +201,8 @@ function settleUnanswered(server: ProtocolLike, state: ServerState, record: Requ
   }
 }
 
-function hookTransport(transport: unknown, state: ServerState): void {
+/** Ends `state`'s records by the replies sent through `transport` (idempotent per state). */
+export function hookTransport(transport: unknown, state: ServerState): void {
   if (transport === null || typeof transport !== 'object') return;
   const t = transport as TransportLike;
   state.hookedTransport = transport;
