@@ -1,5 +1,5 @@
 import { diag, type Attributes, type HrTime } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import type {
   ReadableSpan,
   Span,
@@ -20,7 +20,7 @@ import type { Context } from '@opentelemetry/api';
  * (spawnSync): no stdout, a minimal environment (no NODE_OPTIONS, so no
  * instrumentation in it), and a deadline.
  *
- * Limits: at most MAX_PENDING spans are kept; the child costs one Node start
+ * Limits: at most MAX_PENDING spans are kept (the newest); the child costs one Node start
  * (about 40–80 ms) plus the request, bounded by `timeoutMs` (default 2 s);
  * spans of an export that was in flight may arrive twice.
  */
@@ -46,7 +46,10 @@ export class LastChanceExport {
     return {
       export(spans: ReadableSpan[], done: (result: ExportResult) => void) {
         inner.export(spans, (result) => {
-          if (result.code === ExportResultCode.SUCCESS) for (const s of spans) pending.delete(s);
+          // Delivered, or refused after the exporter's own retries: either way
+          // not ours to send again (a collector that is down would otherwise
+          // leave the set full of spans it will never take).
+          for (const s of spans) pending.delete(s);
           done(result);
         });
       },
@@ -61,7 +64,12 @@ export class LastChanceExport {
     return {
       onStart: (span: Span, ctx: Context) => inner.onStart(span, ctx),
       onEnd(span: ReadableSpan) {
-        if (pending.size < MAX_PENDING && (span.spanContext().traceFlags & 1) === 1) {
+        if ((span.spanContext().traceFlags & 1) === 1) {
+          // Keep the newest: a span the batch queue dropped never reaches export.
+          if (pending.size >= MAX_PENDING) {
+            const oldest = pending.values().next().value;
+            if (oldest !== undefined) pending.delete(oldest);
+          }
           pending.add(span);
         }
         inner.onEnd(span);
