@@ -149,7 +149,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         (exports: FactoryModule) => this.patchFactories(exports),
         (exports?: FactoryModule) => this.unpatchFactories(exports),
       ),
-      // AI SDK 4.2 – 5.x shipped its own experimental_createMCPClient.
+      // AI SDK 4.2 – 4.3 shipped its own experimental_createMCPClient (5.x moved it to @ai-sdk/mcp).
       new InstrumentationNodeModuleDefinition(
         'ai',
         ['>=4.2.0 <6'],

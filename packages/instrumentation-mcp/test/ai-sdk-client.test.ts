@@ -7,6 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { createMCPClient, ElicitationRequestSchema } from '@ai-sdk/mcp';
+// AI SDK 4.3 shipped its own MCP client, as experimental_createMCPClient (installed under an alias).
+import { experimental_createMCPClient as createMCPClientV4 } from 'ai-v4';
 import { McpServer as McpServer1 } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InMemoryTransport as InMemory1 } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
@@ -77,6 +79,31 @@ describe('@ai-sdk/mcp createMCPClient', () => {
     ).toBe(1);
     const active = findMetric(all, 'mcp.client.active_requests');
     for (const p of active?.dataPoints ?? []) expect(p.value).toBe(0);
+  });
+
+  it('experimental_createMCPClient of AI SDK 4.3: CLIENT spans and one trace to the server', async () => {
+    const server = instrumentMcpServer(new McpServer1({ name: 'claws-v4', version: '1.0.0' }));
+    registerClawTools(server, ['fast']);
+    const [clientSide, serverSide] = InMemory1.createLinkedPair();
+    await server.connect(serverSide);
+    const client = instrumentMcpClient(await createMCPClientV4({ transport: clientSide as any }));
+    const tools = await client.tools();
+    await trace.getTracer('agent').startActiveSpan('agent turn', async (turn) => {
+      await (tools.fast as any).execute({}, { toolCallId: '1', messages: [] });
+      turn.end();
+    });
+    await client.close();
+    await server.close();
+    const spans = tel.finishedSpans();
+    const turn = spans.find((s) => s.name === 'agent turn')!;
+    const clientSpan = spans.find(
+      (s) => s.name === 'tools/call fast' && s.kind === SpanKind.CLIENT,
+    )!;
+    const serverSpan = spans.find(
+      (s) => s.name === 'tools/call fast' && s.kind === SpanKind.SERVER,
+    )!;
+    expect(clientSpan.parentSpanContext?.spanId).toBe(turn.spanContext().spanId);
+    expect(serverSpan.parentSpanContext?.spanId).toBe(clientSpan.spanContext().spanId);
   });
 
   it('2025 protocol: an elicitation the server sends is a SERVER span on the client, in the same trace', async () => {
