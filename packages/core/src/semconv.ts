@@ -60,7 +60,11 @@ export const METRIC_MCP_SERVER_ACTIVE_SESSIONS = 'mcp.server.active_sessions';
 /** Not in semconv: requests in flight from a client. */
 export const METRIC_MCP_CLIENT_ACTIVE_REQUESTS = 'mcp.client.active_requests';
 
-/** Every method name the MCP specification defines (2025-11-25), for bounding labels. */
+/**
+ * Every method name the MCP specification defines (2025-11-25, plus those 2026-07-28 adds:
+ * `server/discover`, `subscriptions/listen`, `notifications/subscriptions/acknowledged`, as in
+ * the schemas of `@modelcontextprotocol/core` 2.4), for bounding labels.
+ */
 export const MCP_METHOD_NAMES: readonly string[] = Object.freeze([
   'completion/complete',
   'elicitation/create',
@@ -75,6 +79,7 @@ export const MCP_METHOD_NAMES: readonly string[] = Object.freeze([
   'notifications/resources/list_changed',
   'notifications/resources/updated',
   'notifications/roots/list_changed',
+  'notifications/subscriptions/acknowledged',
   'notifications/tasks/status',
   'notifications/tools/list_changed',
   'ping',
@@ -87,6 +92,8 @@ export const MCP_METHOD_NAMES: readonly string[] = Object.freeze([
   'resources/unsubscribe',
   'roots/list',
   'sampling/createMessage',
+  'server/discover',
+  'subscriptions/listen',
   'tasks/cancel',
   'tasks/get',
   'tasks/list',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Hook } from 'require-in-the-middle';
+import type { Hook as RitmHook } from 'require-in-the-middle';
 
 /*
  * `require()` hook for SDK 1.x. Its package.json maps the main entry to a file
@@ -25,7 +26,29 @@ function isSdk1(basedir: string | undefined): boolean {
   }
 }
 
-export function hookSdk1Require(specifiers: string[], onModule: OnSdk1Module): { unhook(): void } {
+/*
+ * Loaded when McpInstrumentation is enabled, not when the package is imported:
+ * a CommonJS dependency imported at the top of our ESM build becomes a
+ * `require()` call that an ESM bundle (esbuild, `format: 'esm'`) cannot run
+ * ("Dynamic require of \"path\" is not supported"), which broke the manual API
+ * in bundled apps.
+ */
+function loadHook(): typeof RitmHook | undefined {
+  try {
+    return (createRequire(import.meta.url)('require-in-the-middle') as { Hook: typeof RitmHook })
+      .Hook;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Undefined when require-in-the-middle cannot be loaded (a bundle without node_modules). */
+export function hookSdk1Require(
+  specifiers: string[],
+  onModule: OnSdk1Module,
+): { unhook(): void } | undefined {
+  const Hook = loadHook();
+  if (Hook === undefined) return undefined;
   return new Hook(specifiers, { internals: false }, (exports, name, basedir) => {
     if (isSdk1(basedir)) onModule(name, exports);
     return exports;

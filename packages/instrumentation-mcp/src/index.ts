@@ -12,6 +12,7 @@ export {
   type ToolUpDownCounter,
 } from './tool-metrics.js';
 export { ENV_CAPTURE_CONTENT } from './content.js';
+export { ENV_MCP_TOOLS } from './tool-names.js';
 export {
   ERROR_TYPE_CANCELLED,
   ERROR_TYPE_CONNECTION_CLOSED,

@@ -5,16 +5,19 @@ import {
   InstrumentationNodeModuleFile,
 } from '@opentelemetry/instrumentation';
 import { describeError } from '@mcpmeter/core';
+import { checkEntryBundle } from './bundle-check.js';
 import { hookSdk1Require } from './cjs-hook.js';
 import { resolveContentCapture, type ContentCapture } from './content.js';
 import { ClientInstruments } from './client/instruments.js';
 import { instrumentClient } from './client/instrument-client.js';
-import { connectObserved } from './client/patch.js';
-import { notePeerAddresses } from './server/client-address.js';
+import { connectObserved } from './client/connect.js';
+import { instrumentAiSdkClient } from './client/ai-sdk.js';
 import { ServerInstruments } from './server/instruments.js';
 import { isMcpServer } from './server/instrument-server.js';
-import { instrumentMcp, instrumentProtocol } from './server/patch.js';
+import { connectWatched, instrumentProtocol } from './protocol/hook.js';
+import { instrumentMcp } from './server/mcp-server.js';
 import type { TelemetrySource } from './source.js';
+import { resolveToolNames } from './tool-names.js';
 import type { McpInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -29,6 +32,10 @@ interface ServerModule {
 interface ClientModule {
   Client?: ClassExport;
 }
+type FactoryModule = Record<string, unknown>;
+
+/** `@ai-sdk/mcp` exports both names (the second for code written against the AI SDK 4/5 API). */
+const AI_SDK_FACTORIES = ['createMCPClient', 'experimental_createMCPClient'];
 
 const SDK1 = ['>=1.0.0 <2'];
 const SDK2 = ['>=2.0.0-0 <3'];
@@ -57,6 +64,8 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   declare private active: boolean;
   declare private cjsHook: { unhook(): void } | undefined;
   declare private cjsPatched: Set<ClassExport> | undefined;
+  /** Packages seen loading (and patched), for the bundle check. */
+  declare private seen: Set<string> | undefined;
   private readonly source: TelemetrySource;
 
   constructor(config: McpInstrumentationConfig = {}) {
@@ -71,7 +80,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         get: () => (this.clientInstruments ??= ClientInstruments.for(this.meter)),
       },
       content: { get: () => this.content },
-      toolNames: { get: () => this.getConfig().toolNames ?? [] },
+      toolNames: { get: () => resolveToolNames(this.getConfig().toolNames) },
       reuseExecuteToolSpan: { get: () => this.getConfig().reuseExecuteToolSpan !== false },
     });
   }
@@ -135,6 +144,19 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
         (exports?: ClientModule) => this.unpatchClass(exports?.Client),
       ),
       new InstrumentationNodeModuleDefinition(
+        '@ai-sdk/mcp',
+        ['>=0.0.1 <3'],
+        (exports: FactoryModule) => this.patchFactories(exports),
+        (exports?: FactoryModule) => this.unpatchFactories(exports),
+      ),
+      // AI SDK 4.2 – 4.3 shipped its own experimental_createMCPClient (5.x moved it to @ai-sdk/mcp).
+      new InstrumentationNodeModuleDefinition(
+        'ai',
+        ['>=4.2.0 <6'],
+        (exports: FactoryModule) => this.patchFactories(exports),
+        (exports?: FactoryModule) => this.unpatchFactories(exports),
+      ),
+      new InstrumentationNodeModuleDefinition(
         '@modelcontextprotocol/sdk',
         SDK1,
         undefined,
@@ -159,6 +181,10 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   override enable(): void {
     this.active = true;
     super.enable();
+    // Once the entry module had its turn to load what it imports.
+    if (this.getConfig().checkBundle !== false && !bundleCheckScheduled()) {
+      setTimeout(() => checkEntryBundle(this.seen ?? new Set()), 0).unref?.();
+    }
     this.cjsHook ??= hookSdk1Require([SDK1_MCP, SDK1_SERVER, SDK1_CLIENT], (specifier, exports) => {
       if (specifier === SDK1_CLIENT) {
         const client = (exports as ClientModule)?.Client;
@@ -185,6 +211,7 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
   }
 
   private patchClass<T>(exports: T, cls: ClassExport | undefined, isMcp: boolean): T {
+    this.noteSeen('@modelcontextprotocol/sdk', '@modelcontextprotocol/server');
     const proto = cls?.prototype;
     if (proto === undefined || typeof proto.connect !== 'function') {
       this._diag.debug(`${isMcp ? 'McpServer' : 'Server'} not found; nothing to patch`);
@@ -196,23 +223,26 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     this._wrap(proto, 'connect', (original: unknown) => {
       const connect = original as Fn;
       return function instrumentedConnect(this: unknown, ...args: unknown[]) {
+        let watch = false;
         if (source.enabled) {
           try {
             if (isMcp && isMcpServer(this)) instrumentMcp(this, source);
-            else if (!isMcp) instrumentProtocol(this, source);
-            // This very call bypasses the instance's connect hook: note the peers here.
-            notePeerAddresses(args[0]);
+            else if (!isMcp) watch = instrumentProtocol(this, source) !== undefined;
           } catch (err) {
             diag.error(`could not instrument an MCP server: ${describeError(err)}`);
           }
         }
-        return connect.apply(this, args);
+        // This very call bypasses the instance's connect hook: watch the transport here.
+        return watch
+          ? connectWatched(this, args[0], () => connect.apply(this, args))
+          : connect.apply(this, args);
       };
     });
     return exports;
   }
 
   private patchClient<T>(exports: T, cls: ClassExport | undefined): T {
+    this.noteSeen('@modelcontextprotocol/sdk', '@modelcontextprotocol/client');
     const proto = cls?.prototype;
     if (proto === undefined || typeof proto.connect !== 'function') {
       this._diag.debug('Client not found; nothing to patch');
@@ -239,10 +269,73 @@ export class McpInstrumentation extends InstrumentationBase<McpInstrumentationCo
     return exports;
   }
 
+  /** Wraps `createMCPClient` (and its experimental alias): the client it resolves with is instrumented. */
+  private patchFactories<T extends FactoryModule>(exports: T): T {
+    if (exports === null || typeof exports !== 'object') return exports;
+    this.noteSeen('@ai-sdk/mcp');
+    const source = this.source;
+    const diag = this._diag;
+    const wanted = () => this.getConfig().instrumentClients !== false;
+    for (const name of AI_SDK_FACTORIES) {
+      if (typeof exports[name] !== 'function') continue;
+      if (isPatched(exports[name])) this._unwrap(exports, name);
+      this._wrap(exports as Record<string, Fn>, name, (original: Fn) => {
+        const create = original;
+        return function instrumentedCreateMCPClient(this: unknown, ...args: unknown[]) {
+          const result = create.apply(this, args);
+          if (
+            !source.enabled ||
+            !wanted() ||
+            typeof (result as Promise<unknown>)?.then !== 'function'
+          ) {
+            return result;
+          }
+          const start = performance.now();
+          // This reaction is registered before the caller's await, so it runs
+          // first: the client is instrumented before the caller uses it. The
+          // caller gets the original promise.
+          (result as Promise<unknown>).then(
+            (client) => {
+              try {
+                instrumentAiSdkClient(client, source, start);
+              } catch (err) {
+                diag.error(`could not instrument an @ai-sdk/mcp client: ${describeError(err)}`);
+              }
+            },
+            () => undefined,
+          );
+          return result;
+        };
+      });
+    }
+    return exports;
+  }
+
+  private unpatchFactories(exports: FactoryModule | undefined): void {
+    for (const name of AI_SDK_FACTORIES) {
+      if (exports !== undefined && isPatched(exports[name])) this._unwrap(exports, name);
+    }
+  }
+
+  private noteSeen(...names: string[]): void {
+    const seen = (this.seen ??= new Set());
+    for (const n of names) seen.add(n);
+  }
+
   private unpatchClass(cls: ClassExport | undefined): void {
     const proto = cls?.prototype;
     if (proto !== undefined && isPatched(proto.connect)) this._unwrap(proto, 'connect');
   }
+}
+
+const BUNDLE_CHECK = Symbol.for('mcpmeter.instrumentation-mcp.bundle-check');
+
+/** True after the first call in this process (both builds share the flag). */
+function bundleCheckScheduled(): boolean {
+  const g = globalThis as { [BUNDLE_CHECK]?: true };
+  if (g[BUNDLE_CHECK] === true) return true;
+  g[BUNDLE_CHECK] = true;
+  return false;
 }
 
 function isPatched(fn: unknown): boolean {

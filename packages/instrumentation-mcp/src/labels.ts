@@ -45,6 +45,20 @@ export function networkTransportOf(
   return undefined;
 }
 
+/**
+ * A Streamable HTTP server transport made without sessions
+ * (`sessionIdGenerator: undefined`): SDK 2.x's and 1.x's web-standard transport
+ * directly, SDK 1.x's Node transport through the one it wraps.
+ */
+export function isSessionless(transport: unknown): boolean {
+  if (transport === null || typeof transport !== 'object') return false;
+  const inner = (transport as { _webStandardTransport?: unknown })._webStandardTransport;
+  const t = (inner !== null && typeof inner === 'object' ? inner : transport) as {
+    sessionIdGenerator?: unknown;
+  };
+  return Object.hasOwn(t, 'sessionIdGenerator') && t.sessionIdGenerator === undefined;
+}
+
 export { OTHER };
 
 /** Requests whose `params.uri` names a resource: `mcp.resource.uri` on their spans. */

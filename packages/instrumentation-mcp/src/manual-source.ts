@@ -3,6 +3,7 @@ import { ClientInstruments } from './client/instruments.js';
 import { resolveContentCapture } from './content.js';
 import { ServerInstruments } from './server/instruments.js';
 import type { TelemetrySource } from './source.js';
+import { resolveToolNames } from './tool-names.js';
 import type { McpClientTelemetryOptions, McpServerTelemetryOptions } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -38,7 +39,7 @@ export function manualSource(given: ManualConfig): TelemetrySource {
     instruments: ServerInstruments.for(meter),
     clientInstruments: ClientInstruments.for(meter),
     content: resolveContentCapture(config),
-    toolNames: [...(config.toolNames ?? [])],
+    toolNames: resolveToolNames(config.toolNames),
     reuseExecuteToolSpan: config.reuseExecuteToolSpan ?? true,
   });
 }

@@ -82,7 +82,9 @@ export class OperationSeries {
    * status ERROR with `message`. The sample's exemplar is the request's span:
    * `spanContext` when given (a context that holds it), else one made for it;
    * a span that is not recording has no exemplar to give, and ROOT_CONTEXT
-   * saves the active-context lookup that `undefined` would cost.
+   * saves the active-context lookup that `undefined` would cost. `sample`
+   * false leaves the histogram alone (a round of a multi round-trip request
+   * that asked for input: the logical call is sampled once, by its last round).
    */
   finish(
     span: Span,
@@ -91,14 +93,17 @@ export class OperationSeries {
     message: string | undefined,
     failed: boolean,
     spanContext?: Context,
+    sample = true,
   ): void {
     this.active.n--;
     const recording = span.isRecording();
-    this.instruments.duration.record(
-      seconds,
-      this.attributes(errorType),
-      recording ? (spanContext ?? trace.setSpan(ROOT_CONTEXT, span)) : ROOT_CONTEXT,
-    );
+    if (sample) {
+      this.instruments.duration.record(
+        seconds,
+        this.attributes(errorType),
+        recording ? (spanContext ?? trace.setSpan(ROOT_CONTEXT, span)) : ROOT_CONTEXT,
+      );
+    }
     if (errorType !== undefined && recording) {
       span.setAttribute(semconv.ATTR_ERROR_TYPE, errorType);
       if (failed) span.setStatus({ code: SpanStatusCode.ERROR, message });

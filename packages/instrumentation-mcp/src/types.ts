@@ -87,4 +87,11 @@ export interface McpInstrumentationConfig
    * @default true
    */
   instrumentClients?: boolean;
+  /**
+   * When enabled, look once at the entry script (`process.argv[1]`) for MCP
+   * packages a bundler copied into it (zero-code cannot patch those) and say so
+   * in one `mcpmeter:` line on stderr.
+   * @default true
+   */
+  checkBundle?: boolean;
 }

@@ -208,7 +208,7 @@ for (const sdk of SDKS) {
     it('bounds tool labels of a low-level Server to the names it lists', async () => {
       const { z } = await import('zod');
       const server = new sdk.Server(
-        { name: 'low', version: '1.0.0' },
+        { name: `low-${sdk.name}`, version: '1.0.0' },
         { capabilities: { tools: {} } },
       );
       instrumentMcpServer(server);

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-utils/prometheus.js';
 import {
   OPERATION_COUNT,
   sampleSum,
@@ -57,4 +60,28 @@ describe('McpInstrumentation patches unmodified stdio servers', () => {
       expect(running.stderr()).not.toMatch(/error/i);
     });
   }
+});
+
+describe('McpInstrumentation patches createMCPClient of @ai-sdk/mcp', () => {
+  it('an unmodified agent gets client series per tool', async () => {
+    const port = await freePort();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', here('preload.mjs'), here('agent-ai-sdk.mjs')],
+      {
+        cwd: pkgDir,
+        env: { PATH: process.env.PATH ?? '', METRICS_PORT: String(port) },
+        timeout: 30_000,
+      },
+    );
+    const count = (labels: Record<string, string>) =>
+      sampleSum(stdout, /^mcp_client_operation_duration_count$/, {
+        mcp_method_name: 'tools/call',
+        network_transport: 'pipe',
+        ...labels,
+      });
+    expect(count({ gen_ai_tool_name: 'fast' }), stdout).toBe(2);
+    expect(count({ gen_ai_tool_name: 'failing', error_type: 'tool_error' })).toBe(1);
+    expect(sampleSum(stdout, /^mcp_client_session_duration_count$/, {})).toBe(1);
+  });
 });

@@ -478,9 +478,11 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     option: 'mcp.toolNames',
+    env: ['MCPMETER_MCP_TOOLS'],
+    envValues: '`a,b`',
     shape: stringArray,
     default: '`[]`',
-    doc: 'Extra tool names allowed as label values (registered and listed tools are allowed automatically; anything else is `_OTHER`).',
+    doc: 'Extra tool names allowed as label values (registered and listed tools are allowed automatically, shared by the instances of one server; anything else is `_OTHER`). The variable names them for zero-code servers built per request.',
   },
   {
     option: 'mcp.instrumentClients',

@@ -12,6 +12,7 @@ import {
 import { connect } from 'node:net';
 import type { ResolvedConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
+import { LastChanceExport } from './exit-export.js';
 import type { TracesOptions } from './types.js';
 
 /**
@@ -79,10 +80,14 @@ export function createSpanProcessors(
         config.otlpProtocol === 'http/json'
           ? new OTLPHttpJsonTraceExporter(opts)
           : new OTLPProtoTraceExporter(opts);
+      // issue 17: what an exit hook's process.exit() would lose is sent synchronously at 'exit'.
+      const lastChance = new LastChanceExport(config.otlpTracesEndpoint, config.otlpHeaders);
       return [
-        new BatchSpanProcessor({
-          exporter: new ReportingSpanExporter(inner, config.otlpTracesEndpoint),
-        }),
+        lastChance.wrap(
+          new BatchSpanProcessor({
+            exporter: lastChance.track(new ReportingSpanExporter(inner, config.otlpTracesEndpoint)),
+          }),
+        ),
       ];
     }
   }

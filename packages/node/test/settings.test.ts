@@ -90,7 +90,7 @@ const optionCases = SETTINGS.filter((s) => s.option && s.shape.badOption !== und
   (s) => [s.option as string, s.shape.badOption] as const,
 );
 // Environment variables that take any value at all, or that their own package checks.
-const ANY_VALUE = ['OTEL_SERVICE_NAME'];
+const ANY_VALUE = ['OTEL_SERVICE_NAME', 'MCPMETER_MCP_TOOLS'];
 const envCases = SETTINGS.flatMap((s) =>
   (s.env ?? [])
     .filter((name) => !ANY_VALUE.includes(name) && s.resolvedBy !== 'llm')

@@ -1,11 +1,13 @@
 import { diag } from '@opentelemetry/api';
 import { describeError, warnOnce } from '@mcpmeter/core';
 import { manualSource } from '../manual-source.js';
-import { instrumentProtocol } from '../server/patch.js';
+import { instrumentProtocol } from '../protocol/hook.js';
 import type { TelemetrySource } from '../source.js';
 import type { McpClientInstrumentationConfig } from '../types.js';
-import { clientStateOf, observeConnect } from './patch.js';
-import type { ClientState } from './state.js';
+import { clientStateOf } from '../protocol/sender.js';
+import { instrumentAiSdkClient, isAiSdkMcpClient } from './ai-sdk.js';
+import { observeConnect } from './connect.js';
+import type { ClientState } from '../protocol/outbound.js';
 
 /**
  * Instruments a client instance: the requests it sends (CLIENT spans,
@@ -22,7 +24,9 @@ export function instrumentClient(
 
 /**
  * Adds spans and metrics to an MCP `Client` from `@modelcontextprotocol/sdk`
- * 1.x or `@modelcontextprotocol/client` 2.x: a CLIENT span and a
+ * 1.x or `@modelcontextprotocol/client` 2.x, or to a client made by
+ * `createMCPClient` of `@ai-sdk/mcp` (its handshake happened before this call,
+ * so its session is measured from here): a CLIENT span and a
  * `mcp.client.operation.duration` record per request, the session duration,
  * and the caller's trace context and baggage in each request's `params._meta`
  * so the server's span joins the caller's trace. Requests the server sends
@@ -41,12 +45,17 @@ export function instrumentMcpClient<T extends object>(
   config: McpClientInstrumentationConfig = {},
 ): T {
   try {
+    if (isAiSdkMcpClient(client)) {
+      instrumentAiSdkClient(client, manualSource(config));
+      return client;
+    }
     const state = instrumentClient(client, manualSource(config));
     if (state === undefined) {
       warnOnce(
         'instrumentMcpClient-not-a-client',
-        'mcpmeter: instrumentMcpClient() expects a Client from @modelcontextprotocol/sdk 1.x or ' +
-          '@modelcontextprotocol/client 2.x; the value given is neither, so it is left uninstrumented.',
+        'mcpmeter: instrumentMcpClient() expects a Client from @modelcontextprotocol/sdk 1.x, ' +
+          '@modelcontextprotocol/client 2.x or createMCPClient() of @ai-sdk/mcp; the value given is none ' +
+          'of these, so it is left uninstrumented.',
       );
     } else {
       observeConnect(client, state);

@@ -2,8 +2,9 @@ import { diag } from '@opentelemetry/api';
 import { describeError, warnOnce } from '@mcpmeter/core';
 import { manualSource } from '../manual-source.js';
 import type { McpServerInstrumentationConfig } from '../types.js';
-import { instrumentMcp, instrumentProtocol } from './patch.js';
-import type { McpServerLike } from './request.js';
+import { instrumentProtocol } from '../protocol/hook.js';
+import type { McpServerLike } from '../protocol/inbound.js';
+import { instrumentMcp } from './mcp-server.js';
 
 /** An `McpServer` of either SDK generation: it wraps a low-level `Server` in `.server`. */
 export function isMcpServer(value: unknown): value is McpServerLike {

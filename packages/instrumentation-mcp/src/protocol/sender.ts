@@ -1,7 +1,8 @@
 import { context, diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import type { TelemetrySource } from '../source.js';
-import { ClientState, type OutgoingRecord, type SenderRole } from './state.js';
+import { ClientState, type OutgoingRecord, type SenderRole } from './outbound.js';
+import { inputRequired, isInputRequired, legStarted, recordOfLeg } from './rounds.js';
 
 /*
  * Hook point: the protocol layer's `request` (both SDK generations) and, in
@@ -15,7 +16,6 @@ import { ClientState, type OutgoingRecord, type SenderRole } from './state.js';
  */
 
 const STATE = Symbol.for('mcpmeter.instrumentation-mcp.client-state');
-const CONNECT = Symbol.for('mcpmeter.instrumentation-mcp.client-connect');
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -23,6 +23,8 @@ interface SenderLike {
   request: Fn;
   _onclose?: Fn;
   _requestWithSchema?: Fn;
+  _requestWithSchemaViaCodec?: Fn;
+  _resolveNonCompleteResult?: Fn;
   [STATE]?: ClientState;
 }
 
@@ -59,6 +61,7 @@ export function instrumentSender(
   if (typeof protocol._requestWithSchema === 'function') {
     wrapRequest(protocol, '_requestWithSchema', state);
   }
+  hookRounds(protocol, state);
   const onclose = protocol._onclose as Fn;
   protocol._onclose = function instrumentedClientOnClose(this: unknown, ...args: unknown[]) {
     try {
@@ -131,39 +134,58 @@ function wrapRequest(
   };
 }
 
-/**
- * Wraps `connect` on a client instance so the session (and its duration)
- * starts with it. Idempotent.
+/*
+ * SDK 2.4 (protocol 2026-07-28): every wire leg of a request, the first and
+ * each retry of a multi round-trip request, goes through
+ * `_requestWithSchemaViaCodec(codec, request, schema, options)`; the first
+ * `input_required` answer goes to `_resolveNonCompleteResult(decoded, flow)`,
+ * later ones resolve the retry leg itself (retries allow input_required).
+ * These only count rounds: the call's record was started by `request`.
  */
-export function observeConnect(client: object, state: ClientState): void {
-  const target = client as Record<string | symbol, unknown>;
-  if (target[CONNECT] === true || typeof target.connect !== 'function') return;
-  Object.defineProperty(client, CONNECT, { value: true, enumerable: false, configurable: true });
-  const connect = target.connect as Fn;
-  target.connect = function instrumentedClientConnect(this: object, ...args: unknown[]) {
-    return connectObserved(this, state, () => connect.apply(this, args));
-  };
-}
-
-/** Runs `connect` and starts the session when it resolves. */
-export function connectObserved(
-  client: object,
-  state: ClientState,
-  connect: () => unknown,
-): unknown {
-  if (state.source.enabled) state.connectStarted();
-  const result = connect();
-  if (result !== null && typeof (result as Promise<unknown>)?.then === 'function') {
-    (result as Promise<unknown>).then(
-      () => {
-        try {
-          if (state.source.enabled) state.connected(client);
-        } catch (err) {
-          diag.error(`mcpmeter: MCP client session telemetry failed: ${describeError(err)}`);
-        }
-      },
-      () => undefined,
-    );
+function hookRounds(target: SenderLike, state: ClientState): void {
+  const leg = target._requestWithSchemaViaCodec;
+  if (typeof leg === 'function') {
+    target._requestWithSchemaViaCodec = function instrumentedLeg(
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      let record: OutgoingRecord | undefined;
+      try {
+        record = recordOfLeg(state, args[1]);
+        if (record !== undefined) legStarted(record);
+      } catch (err) {
+        diag.error(`mcpmeter: MCP round telemetry failed: ${describeError(err)}`);
+      }
+      const result = leg.apply(this, args);
+      if (record !== undefined && typeof (result as Promise<unknown>)?.then === 'function') {
+        const r = record;
+        (result as Promise<unknown>).then(
+          (value) => {
+            if (isInputRequired(value)) inputRequired(r, value);
+          },
+          () => undefined,
+        );
+      }
+      return result;
+    };
   }
-  return result;
+  const resolve = target._resolveNonCompleteResult;
+  if (typeof resolve === 'function') {
+    target._resolveNonCompleteResult = function instrumentedResolve(
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      try {
+        const decoded = args[0] as { kind?: unknown } | null | undefined;
+        const flow = args[1] as { request?: unknown } | null | undefined;
+        const record = recordOfLeg(state, flow?.request);
+        if (record !== undefined && decoded?.kind === 'input_required') {
+          inputRequired(record, decoded);
+        }
+      } catch (err) {
+        diag.error(`mcpmeter: MCP round telemetry failed: ${describeError(err)}`);
+      }
+      return resolve.apply(this, args);
+    };
+  }
 }

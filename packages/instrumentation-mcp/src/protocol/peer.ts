@@ -18,11 +18,13 @@ const NONE: Peer = Object.freeze({
 
 /*
  * The SDKs' HTTP client transports (Streamable HTTP and SSE, both generations)
- * keep the server URL in `_url`; stdio and in-memory transports have none.
+ * keep the server URL in `_url`, those of `@ai-sdk/mcp` in `url`; stdio and
+ * in-memory transports have none.
  */
 export function peerOf(transport: unknown): Peer {
   if (transport === null || typeof transport !== 'object') return NONE;
-  const url = (transport as { _url?: unknown })._url;
+  const t = transport as { _url?: unknown; url?: unknown };
+  const url = t._url ?? t.url;
   if (url instanceof URL) {
     const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     return Object.freeze({

@@ -22,6 +22,7 @@ import { SeriesCache, type OperationSeries } from '../series.js';
 import type { TelemetrySource } from '../source.js';
 import { activeExecuteToolSpan } from './execute-tool.js';
 import { peerOf, type Peer } from './peer.js';
+import { describeRounds, ensureRoundKey, type Rounds } from './rounds.js';
 
 /** `globalThis.performance` is a lazy getter in Node: read it once, not per request. */
 const clock = performance;
@@ -49,7 +50,26 @@ export interface OutgoingRecord {
   /** Context to run the SDK's send in (undefined: the current one). */
   ctx: Context | undefined;
   ended: boolean;
+  /** Wire rounds of a multi round-trip request (protocol 2026-07-28), once a first leg is seen. */
+  rounds: Rounds | undefined;
 }
+
+/** How a sender's transport and negotiated protocol version are read. */
+export interface SenderView {
+  transportOf(protocol: object): unknown;
+  versionOf(protocol: object, transport: unknown): unknown;
+}
+
+/** `Protocol` of both MCP SDK generations. */
+const SDK_VIEW: SenderView = {
+  transportOf: (protocol) => (protocol as { _transport?: unknown })._transport,
+  versionOf(protocol, transport) {
+    const v = (protocol as { _negotiatedProtocolVersion?: unknown })._negotiatedProtocolVersion;
+    return typeof v === 'string'
+      ? v
+      : (transport as { _protocolVersion?: unknown } | undefined)?._protocolVersion;
+  },
+};
 
 const MAX_NAME = 256;
 
@@ -60,6 +80,11 @@ const MAX_NAME = 256;
  */
 export class ClientState {
   readonly pending = new Set<OutgoingRecord>();
+  /**
+   * Multi round-trip requests by the `params._meta` object their rounds share
+   * (every retry spreads the first request's params, so `_meta` is the same object).
+   */
+  readonly byMeta = new WeakMap<object, OutgoingRecord>();
   readonly tools: BoundedValues;
   readonly prompts = new BoundedValues();
   private readonly versions = createProtocolVersionLabels();
@@ -74,6 +99,7 @@ export class ClientState {
   constructor(
     readonly source: TelemetrySource,
     readonly role: SenderRole,
+    private readonly view: SenderView = SDK_VIEW,
   ) {
     this.tools = new BoundedValues(source.toolNames);
   }
@@ -87,7 +113,7 @@ export class ClientState {
     const rawMethod = request.method;
     const method = typeof rawMethod === 'string' && SPEC_METHODS.has(rawMethod) ? rawMethod : OTHER;
     const params = request.params as { name?: unknown; uri?: unknown } | undefined;
-    const transport = (protocol as { _transport?: unknown })._transport;
+    const transport = this.view.transportOf(protocol);
     if (transport !== this.lastTransport) {
       this.lastTransport = transport;
       this.peer = peerOf(transport);
@@ -169,6 +195,7 @@ export class ClientState {
       send: request,
       ctx: undefined,
       ended: false,
+      rounds: undefined,
     };
     this.pending.add(record);
     series.active.n++;
@@ -176,16 +203,16 @@ export class ClientState {
     // context and the copy of the request.
     const spanCtx = span.spanContext();
     if (
-      (spanCtx === INVALID_SPAN_CONTEXT || !isSpanContextValid(spanCtx)) &&
-      propagation.getBaggage(active) === undefined
+      (spanCtx !== INVALID_SPAN_CONTEXT && isSpanContextValid(spanCtx)) ||
+      propagation.getBaggage(active) !== undefined
     ) {
-      return record;
+      const sendCtx = reused !== undefined ? active : trace.setSpan(active, span);
+      record.send = injectMeta(request, sendCtx);
+      // Run the send inside our span only when it records, so that an HTTP
+      // client span made by the transport's fetch nests under it.
+      if (recording && reused === undefined) record.ctx = sendCtx;
     }
-    const sendCtx = reused !== undefined ? active : trace.setSpan(active, span);
-    record.send = injectMeta(request, sendCtx);
-    // Run the send inside our span only when it records, so that an HTTP
-    // client span made by the transport's fetch nests under it.
-    if (recording && reused === undefined) record.ctx = sendCtx;
+    ensureRoundKey(this, record, request, version);
     return record;
   }
 
@@ -214,9 +241,9 @@ export class ClientState {
     this.end(record, errorType, jsonRpcErrorMessage(err));
   }
 
-  /** `connect()` was called: the session (if it opens) starts now. */
-  connectStarted(): void {
-    this.connectStart = clock.now();
+  /** `connect()` was called: the session (if it opens) starts now (or at `at`, a `performance.now()` time). */
+  connectStarted(at: number = clock.now()): void {
+    this.connectStart = at;
   }
 
   /**
@@ -226,7 +253,7 @@ export class ClientState {
    */
   connected(protocol: object): void {
     if (this.sessionStart !== undefined || this.role !== 'client') return;
-    const transport = (protocol as { _transport?: unknown })._transport;
+    const transport = this.view.transportOf(protocol);
     this.protocolVersion ??= this.versionOf(protocol, transport);
     this.startSession(this.connectStart ?? clock.now(), peerOf(transport));
   }
@@ -261,6 +288,7 @@ export class ClientState {
     this.pending.delete(record);
     record.send = undefined;
     const span = record.span;
+    if (record.rounds !== undefined) describeRounds(record);
     // The exemplar is the request's own span (a promise reaction runs in the
     // caller's context, whose span is the parent).
     record.series.finish(
@@ -298,9 +326,7 @@ export class ClientState {
   }
 
   private versionOf(protocol: object, transport: unknown): string | undefined {
-    let v = (protocol as { _negotiatedProtocolVersion?: unknown })._negotiatedProtocolVersion;
-    if (typeof v !== 'string')
-      v = (transport as { _protocolVersion?: unknown } | undefined)?._protocolVersion;
+    const v = this.view.versionOf(protocol, transport);
     return typeof v === 'string' ? this.versions.get(v) : undefined;
   }
 

@@ -18,15 +18,27 @@ import {
   startSpanSafely,
 } from '@mcpmeter/core';
 import { requestHeader } from './client-address.js';
+import {
+  ATTR_MCP_RESULT_TYPE,
+  MULTI_ROUND_METHODS,
+  RESULT_TYPE_INPUT_REQUIRED,
+  isInputRequired,
+} from './rounds.js';
 import { describeServerSpan } from './span-attributes.js';
 import { captureValue } from '../content.js';
 import { INVALID_PARAMS, isServerFault, jsonRpcErrorMessage, jsonRpcErrorType } from '../errors.js';
-import { SPEC_METHODS, createProtocolVersionLabels, networkTransportOf } from '../labels.js';
+import {
+  SPEC_METHODS,
+  createProtocolVersionLabels,
+  isSessionless,
+  networkTransportOf,
+} from '../labels.js';
 import { serverParent, traceContextMeta } from '../meta.js';
 import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
 import type { TelemetrySource } from '../source.js';
+import type { SharedNames } from '../tool-names.js';
 
 /** `globalThis.performance` is a lazy getter in Node: read it once, not per request. */
 const clock = performance;
@@ -60,6 +72,11 @@ export interface RequestRecord extends ActiveCall {
    */
   ctx: Context | undefined;
   ended: boolean;
+  /**
+   * Started by a framework's message wrapper (see framework.ts) and not yet
+   * taken over by `_onrequest`.
+   */
+  early: boolean;
 }
 
 /** Telemetry state of one instrumented `Server` (protocol) instance. */
@@ -67,7 +84,7 @@ export class ServerState {
   /** Requests in flight by JSON-RPC id, mirroring the SDK's own abort-controller map. */
   readonly pending = new Map<unknown, RequestRecord>();
   readonly tools: BoundedValues;
-  readonly prompts = new BoundedValues();
+  readonly prompts: BoundedValues;
   /** Tool results that failed the tool's output schema, with the error's class name. */
   readonly outputFailures = new WeakMap<object, string>();
   private readonly versions = createProtocolVersionLabels();
@@ -81,8 +98,13 @@ export class ServerState {
   private sessionStart: number | undefined;
   private sessionTransport: string | undefined;
 
-  constructor(readonly source: TelemetrySource) {
-    this.tools = new BoundedValues(source.toolNames);
+  /** `names`: the allow-lists shared with other instances of the same server, if any. */
+  constructor(
+    readonly source: TelemetrySource,
+    names?: SharedNames,
+  ) {
+    this.tools = names?.tools ?? new BoundedValues(source.toolNames);
+    this.prompts = names?.prompts ?? new BoundedValues();
   }
 
   /** Starts the record for `request`; the caller runs the handler in `record.ctx`. */
@@ -182,6 +204,7 @@ export class ServerState {
       span,
       ctx: undefined,
       ended: false,
+      early: false,
       toolLabel: tool,
       handlerRan: false,
       thrown: undefined,
@@ -192,8 +215,7 @@ export class ServerState {
     if (previous !== undefined) this.end(previous, OTHER, undefined);
     this.pending.set(request.id, record);
     series.active.n++;
-    // The McpServer hooks find the call by request id; only tool-scoped
-    // metrics need it in the context.
+    // The McpServer hooks find the call by request id; tool-scoped metrics need it in the context.
     if (ctx !== undefined) record.ctx = toolMetrics ? withActiveCall(ctx, record) : ctx;
     return record;
   }
@@ -215,6 +237,16 @@ export class ServerState {
     }
     const result = msg.result as Record<string, unknown> | undefined;
     const method = record.series.method;
+    // A round of a multi round-trip request that asks the client for input
+    // (protocol 2026-07-28): its own span, but the logical call is sampled
+    // once, by the round that completes it.
+    if (MULTI_ROUND_METHODS.has(method) && isInputRequired(result)) {
+      if (record.span.isRecording()) {
+        record.span.setAttribute(ATTR_MCP_RESULT_TYPE, RESULT_TYPE_INPUT_REQUIRED);
+      }
+      this.end(record, undefined, undefined, undefined, false);
+      return;
+    }
     if (method === 'tools/call') {
       if (this.source.content.enabled && record.span.isRecording() && result?.isError !== true) {
         const text = captureValue(
@@ -266,6 +298,7 @@ export class ServerState {
     errorType: string | undefined,
     message: string | undefined,
     at?: number,
+    sample = true,
   ): void {
     if (record.ended) return;
     record.ended = true;
@@ -280,6 +313,7 @@ export class ServerState {
       message,
       errorType !== undefined && isServerFault(errorType),
       record.ctx,
+      sample,
     );
     endSpanSafely(span);
   }
@@ -366,7 +400,9 @@ export class ServerState {
     if (this.protocolVersion !== undefined) {
       record.span.setAttribute(semconv.ATTR_MCP_PROTOCOL_VERSION, this.protocolVersion);
     }
-    if (this.sessionStart === undefined) {
+    // A stateless HTTP transport serves one request: there is no session to
+    // measure, and none would ever end if the app never closes the instance.
+    if (this.sessionStart === undefined && !isSessionless(record.transport)) {
       this.sessionStart = record.start;
       this.sessionTransport = this.transportLabel;
       this.source.instruments.sessionStarted(this.sessionTransport);

@@ -1,12 +1,13 @@
 import { context, diag } from '@opentelemetry/api';
-import { describeError, errorClassName, warnOnce } from '@mcpmeter/core';
+import { describeError, warnOnce } from '@mcpmeter/core';
 import { ERROR_TYPE_CANCELLED, ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js';
-import { activeCallOf, type ActiveCall } from '../tool-context.js';
-import { ServerState, type McpServerLike, type RequestRecord } from './request.js';
-import { instrumentSender } from '../client/patch.js';
+import { ServerState, type RequestRecord } from './inbound.js';
+import { instrumentSender } from './sender.js';
 import { notePeerAddresses } from './client-address.js';
-import type { SenderRole } from '../client/state.js';
+import { takeEarly, watchOnMessage } from './framework.js';
+import type { SenderRole } from './outbound.js';
 import type { TelemetrySource } from '../source.js';
+import { sharedNamesOf } from '../tool-names.js';
 
 /*
  * Hook point: the protocol layer of the SDK (`Protocol`, base of `Server`), on
@@ -21,7 +22,6 @@ import type { TelemetrySource } from '../source.js';
 
 const STATE = Symbol.for('mcpmeter.instrumentation-mcp.server-state');
 const SENDER = Symbol.for('mcpmeter.instrumentation-mcp.transport-state');
-const MCP_HOOKED = Symbol.for('mcpmeter.instrumentation-mcp.mcp-server');
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -76,7 +76,11 @@ export function instrumentProtocol(
   if (!isProtocol(server)) return undefined;
   const existing = server[STATE];
   if (existing !== undefined) return existing;
-  const state = new ServerState(source);
+  // A client's protocol instance answers only the few requests a server sends it.
+  const state = new ServerState(
+    source,
+    role === 'server' ? sharedNamesOf(server, source.toolNames) : undefined,
+  );
   Object.defineProperty(server, STATE, { value: state, enumerable: false, configurable: true });
   // Requests this instance sends (a server's sampling, elicitation and roots
   // requests; everything a client sends) get CLIENT spans: the role swap.
@@ -92,7 +96,9 @@ export function instrumentProtocol(
     let record: RequestRecord;
     try {
       if (this._transport !== state.hookedTransport) hookTransport(this._transport, state);
-      record = state.begin(this, request as JsonRpcRequestLike, extra);
+      record =
+        (state.pending.size > 0 ? takeEarly(state, request as JsonRpcRequestLike) : undefined) ??
+        state.begin(this, request as JsonRpcRequestLike, extra);
     } catch (err) {
       diag.error(`mcpmeter: could not start MCP server telemetry: ${describeError(err)}`);
       return onrequest.call(this, request, extra);
@@ -120,12 +126,7 @@ export function instrumentProtocol(
   const connect = server.connect;
   if (role === 'server' && typeof connect === 'function') {
     server.connect = function connectNotingPeers(this: ProtocolLike, ...args: unknown[]) {
-      try {
-        notePeerAddresses(args[0]);
-      } catch (err) {
-        diag.error(`mcpmeter: could not hook an MCP transport: ${describeError(err)}`);
-      }
-      return connect.apply(this, args);
+      return connectWatched(this, args[0], () => connect.apply(this, args));
     };
   }
 
@@ -164,6 +165,30 @@ export function instrumentProtocol(
   return state;
 }
 
+/**
+ * Runs `connect` of an instrumented server on `transport`: notes the peers of
+ * its HTTP requests, and watches for a framework wrapping the transport's
+ * message handler once the SDK has set its own (in the synchronous part of
+ * `connect`, both generations).
+ */
+export function connectWatched(
+  server: unknown,
+  transport: unknown,
+  connect: () => unknown,
+): unknown {
+  let arm: (() => void) | undefined;
+  try {
+    notePeerAddresses(transport);
+    const state = serverStateOf(server);
+    if (state !== undefined) arm = watchOnMessage(transport, server as object, state);
+  } catch (err) {
+    diag.error(`mcpmeter: could not hook an MCP transport: ${describeError(err)}`);
+  }
+  const result = connect();
+  arm?.();
+  return result;
+}
+
 /*
  * A request the SDK neither answered synchronously nor registered for async
  * handling was dropped (e.g. SDK 2.x refusing a request of another protocol
@@ -176,7 +201,8 @@ function settleUnanswered(server: ProtocolLike, state: ServerState, record: Requ
   }
 }
 
-function hookTransport(transport: unknown, state: ServerState): void {
+/** Ends `state`'s records by the replies sent through `transport` (idempotent per state). */
+export function hookTransport(transport: unknown, state: ServerState): void {
   if (transport === null || typeof transport !== 'object') return;
   const t = transport as TransportLike;
   state.hookedTransport = transport;
@@ -193,99 +219,5 @@ function hookTransport(transport: unknown, state: ServerState): void {
       }
     }
     return send.call(this, message, options);
-  };
-}
-
-/**
- * Instruments an `McpServer` (idempotent): its protocol instance, plus hooks on
- * the tool pipeline that tell a handler's exception and a refused call (unknown
- * tool, invalid arguments) apart — both SDK generations turn them into
- * `isError` results.
- */
-export function instrumentMcp(
-  mcp: McpServerLike,
-  source: TelemetrySource,
-): ServerState | undefined {
-  const state = instrumentProtocol(mcp.server, source);
-  if (state === undefined) return undefined;
-  state.owner ??= mcp;
-  const target = mcp as unknown as Record<string | symbol, unknown>;
-  if (target[MCP_HOOKED] === true) return state;
-  Object.defineProperty(mcp, MCP_HOOKED, { value: true, enumerable: false, configurable: true });
-  hookHandlerStep(target, state);
-  hookOutputStep(target, state);
-  return state;
-}
-
-/*
- * The call is found by the request id in the handler's extra argument (1.x
- * `extra.requestId`, 2.x `ctx.mcpReq.id`), so this works without a context
- * manager and without entering one; the OTel context (which carries the call
- * only while tool-scoped metrics are in use) is the fallback.
- */
-function callOf(extra: unknown, state: ServerState): ActiveCall | undefined {
-  const e = extra as { requestId?: unknown; mcpReq?: { id?: unknown } } | null | undefined;
-  const id = e?.requestId ?? e?.mcpReq?.id;
-  return (id !== undefined ? state.pending.get(id) : undefined) ?? activeCallOf(context.active());
-}
-
-/*
- * `executeToolHandler(tool, args, extra)`: marks that the tool's own handler ran
- * and keeps what it returned. Nothing waits on that promise here: only a call
- * that ends in an `isError` result looks at it (ServerState.endToolError), so a
- * successful call pays no promise reaction.
- */
-function hookHandlerStep(target: Record<string | symbol, unknown>, state: ServerState): void {
-  const original = target.executeToolHandler;
-  if (typeof original !== 'function') return;
-  target.executeToolHandler = function instrumentedExecuteToolHandler(this: unknown) {
-    // `arguments`, not a rest parameter: no array per call.
-    // eslint-disable-next-line prefer-rest-params
-    const args = arguments;
-    const call = callOf(args[args.length - 1], state);
-    if (call === undefined) return Reflect.apply(original, this, args) as unknown;
-    call.handlerRan = true;
-    let result: unknown;
-    try {
-      result = Reflect.apply(original, this, args);
-    } catch (err) {
-      call.thrown ??= errorClassName(err);
-      throw err;
-    }
-    call.handlerResult = result;
-    return result;
-  };
-}
-
-/*
- * `validateToolOutput(tool, result, name)`: an output that does not match the
- * tool's schema throws, and the SDK turns that into an `isError` result too.
- * Without an output schema it returns at once and cannot throw: not hooked then.
- */
-function hookOutputStep(target: Record<string | symbol, unknown>, state: ServerState): void {
-  const original = target.validateToolOutput;
-  if (typeof original !== 'function') return;
-  target.validateToolOutput = function instrumentedValidateToolOutput(this: unknown) {
-    // eslint-disable-next-line prefer-rest-params
-    const args = arguments;
-    const tool = args[0] as { outputSchema?: unknown } | null | undefined;
-    const output: unknown = args[1];
-    if (tool?.outputSchema == null || output === null || typeof output !== 'object') {
-      return Reflect.apply(original, this, args) as unknown;
-    }
-    // The output is the very object the handler step resolved to: the call
-    // finds its failure by it when it ends (no request id among these arguments).
-    const noteThrown = (err: unknown): never => {
-      state.outputFailures.set(output, errorClassName(err));
-      throw err;
-    };
-    let result: unknown;
-    try {
-      result = Reflect.apply(original, this, args);
-    } catch (err) {
-      noteThrown(err);
-    }
-    // The SDK awaits this promise and sees the very same rejection.
-    return result instanceof Promise ? result.then(undefined, noteThrown) : result;
   };
 }
