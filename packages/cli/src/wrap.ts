@@ -12,7 +12,6 @@ import { Diagnostics } from './diagnostics.js';
 import { ERROR_TYPE_CONNECTION_CLOSED } from './telemetry/names.js';
 import { SessionObserver } from './telemetry/session.js';
 import { startTelemetry } from './telemetry/start.js';
-import type { WireTelemetry } from './telemetry/wire-telemetry.js';
 import { LineRelay } from './wire/line-relay.js';
 
 export const WRAP_HELP = `Usage: mcpmeter wrap [options] -- <command> [args...]

@@ -1,6 +1,7 @@
 import {
   request as httpRequest,
   type Agent,
+  type ClientRequest,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
@@ -9,7 +10,7 @@ import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import { ERROR_TYPE_CONNECTION_CLOSED } from '../telemetry/names.js';
 import type { ExchangeInfo, RequestRecord, SessionObserver } from '../telemetry/session.js';
 import type { WireTelemetry } from '../telemetry/wire-telemetry.js';
-import { JsonScanner } from '../wire/json-scanner.js';
+import { JsonScanner, type WireMessage } from '../wire/json-scanner.js';
 import { applyEdits } from '../wire/line-relay.js';
 import { SseObserver } from '../wire/sse-observer.js';
 
@@ -167,10 +168,7 @@ export function forward(ctx: ExchangeContext, req: IncomingMessage, res: ServerR
   );
 }
 
-type OnRequestMessage = (
-  m: import('../wire/json-scanner.js').WireMessage,
-  rewritable: boolean,
-) => string | undefined;
+type OnRequestMessage = (m: WireMessage, rewritable: boolean) => string | undefined;
 
 /**
  * The request body: held up to `maxHeld` bytes so that `traceparent` can be
@@ -179,11 +177,11 @@ type OnRequestMessage = (
 function sendBody(
   ctx: ExchangeContext,
   req: IncomingMessage,
-  upstream: import('node:http').ClientRequest,
+  upstream: ClientRequest,
   onMessage: OnRequestMessage,
 ): void {
   const telemetry = ctx.telemetry;
-  const found: import('../wire/json-scanner.js').WireMessage[] = [];
+  const found: WireMessage[] = [];
   const scanner = new JsonScanner((m) => found.push(m));
   let held: Buffer[] | undefined = [];
   let length = 0;
@@ -253,8 +251,7 @@ function responseObserver(
 ): Observe {
   const none: Observe = { push() {}, end() {} };
   if (observer === undefined) return none;
-  const onMessage = (m: import('../wire/json-scanner.js').WireMessage) =>
-    guard(telemetry, () => observer.fromServer(m));
+  const onMessage = (m: WireMessage) => guard(telemetry, () => observer.fromServer(m));
   if (isEventStream(up)) {
     const sse = new SseObserver(onMessage, () => telemetry.malformed('transmit', undefined));
     return { push: (c) => sse.push(c), end: () => sse.end() };
