@@ -56,13 +56,13 @@ export async function connectWrapped(
 }
 
 export async function waitFor<T>(
-  get: () => T | undefined,
+  get: () => T | undefined | Promise<T | undefined>,
   describe: () => string = () => '',
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const v = get();
+    const v = await get();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 25));
   }

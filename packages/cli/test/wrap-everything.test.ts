@@ -57,7 +57,13 @@ describe('wrap: @modelcontextprotocol/server-everything', () => {
     for (let i = 0; i < 2; i++) await expected.call(client, 'get-sum', 'get-sum', { a: 'x' });
     for (let i = 0; i < 3; i++) await expected.call(client, `unknown_${i}`, '_OTHER');
     const ac = new AbortController();
-    const cancelled = expected.call(client, LONG, LONG, { duration: 5, steps: 5 }, { signal: ac.signal });
+    const cancelled = expected.call(
+      client,
+      LONG,
+      LONG,
+      { duration: 5, steps: 5 },
+      { signal: ac.signal },
+    );
     setTimeout(() => ac.abort(), 200);
     await cancelled;
     await expected.call(client, LONG, LONG, { duration: 5, steps: 5 }, { timeout: 200 });
@@ -79,7 +85,9 @@ describe('wrap: @modelcontextprotocol/server-everything', () => {
     const { client } = w;
     for (let batch = 0; batch < 50; batch++) {
       await Promise.all(
-        Array.from({ length: 200 }, (_, i) => expected.call(client, `made_up_${batch}_${i}`, '_OTHER')),
+        Array.from({ length: 200 }, (_, i) =>
+          expected.call(client, `made_up_${batch}_${i}`, '_OTHER'),
+        ),
       );
     }
     const samples = await scrape(w.metricsUrl);

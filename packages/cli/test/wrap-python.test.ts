@@ -22,9 +22,6 @@ import {
 } from './helpers.js';
 import { otlpSamples } from './otlp-metrics.js';
 
-const strip = (counts: Record<string, number>, keep: (k: string) => boolean) =>
-  Object.fromEntries(Object.entries(counts).filter(([k]) => keep(k)));
-
 describe('wrap: a Python stdlib server', () => {
   let w: Wrapped;
   const expected = new Expected();

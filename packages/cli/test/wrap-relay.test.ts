@@ -78,16 +78,25 @@ describe('wrap: the relay', () => {
     expect(Buffer.concat(run.out).toString()).toBe(INPUT);
     const samples = otlpSamples(receiver.metricPosts);
     const malformed = samples.filter((s) => s.name === 'mcp_wire_malformed_messages');
-    expect(Object.fromEntries(malformed.map((s) => [s.labels.network_io_direction, s.value]))).toEqual({
+    expect(
+      Object.fromEntries(malformed.map((s) => [s.labels.network_io_direction, s.value])),
+    ).toEqual({
       receive: 2,
       transmit: 2,
     });
     // One line per direction, the outside value escaped.
-    const lines = run.err().split('\n').filter((l) => l.includes('not JSON-RPC'));
+    const lines = run
+      .err()
+      .split('\n')
+      .filter((l) => l.includes('not JSON-RPC'));
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^mcpmeter: a message from the client is not JSON-RPC \(starts "this is not json"\)/);
+    expect(lines[0]).toMatch(
+      /^mcpmeter: a message from the client is not JSON-RPC \(starts "this is not json"\)/,
+    );
     // cat answers nothing: the requests it echoed are not replies, so all ended closed.
-    expect(samples.filter((s) => s.name === 'mcp_server_active_requests').every((s) => s.value === 0)).toBe(true);
+    expect(
+      samples.filter((s) => s.name === 'mcp_server_active_requests').every((s) => s.value === 0),
+    ).toBe(true);
   });
 
   it('rewrites only the traceparent of _meta when it traces, and keeps every other byte', async () => {
@@ -140,7 +149,9 @@ describe('wrap: the relay', () => {
   it('streams a 100 MB message each way in bounded memory', async () => {
     const run = wrap(['cat']);
     while (!run.err().includes('metrics at')) await sleep(20);
-    const hwm = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${run.child.pid}/status`, 'utf8'))![1]) / 1024;
+    const hwm = () =>
+      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${run.child.pid}/status`, 'utf8'))![1]) /
+      1024;
     const before = hwm();
     const size = 100 * 1024 * 1024;
     const hashIn = createHash('sha256');
@@ -152,8 +163,12 @@ describe('wrap: the relay', () => {
       hashOut.update(d);
     });
     const write = (b: Buffer) =>
-      new Promise<void>((r) => (run.child.stdin.write(b) ? r() : run.child.stdin.once('drain', () => r())));
-    const head = Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"blob":"');
+      new Promise<void>((r) =>
+        run.child.stdin.write(b) ? r() : run.child.stdin.once('drain', () => r()),
+      );
+    const head = Buffer.from(
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"blob":"',
+    );
     const tail = Buffer.from('"}}}\n');
     const block = Buffer.alloc(1 << 20, 0x61);
     hashIn.update(head);

@@ -76,12 +76,8 @@ export function forward(ctx: ExchangeContext, req: IncomingMessage, res: ServerR
     headers['x-forwarded-for'] = prior !== undefined ? `${prior}, ${peer}` : peer;
   }
 
-  const upstream = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-    method: req.method,
-    headers,
-    agent: ctx.agent,
-  });
   let finished = false;
+  let adopted = false;
   const endExchange = (errorType: string) => {
     if (finished) return;
     finished = true;
@@ -89,110 +85,180 @@ export function forward(ctx: ExchangeContext, req: IncomingMessage, res: ServerR
     // Stateless HTTP: a session that `initialize` opened ends with its exchange.
     if (sessionId === undefined && observer !== undefined && !adopted) observer.close(errorType);
   };
-  let adopted = false;
-
-  upstream.on('response', (up) => {
-    const status = up.statusCode ?? 502;
-    const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(up.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-    }
-    const newSession = up.headers['mcp-session-id'];
-    if (typeof newSession === 'string' && sessionId === undefined && observer !== undefined) {
-      sessions.adopt(newSession, observer);
-      adopted = true;
-    }
-    res.writeHead(status, up.statusMessage, out);
-    if (isEventStream(up)) res.flushHeaders();
-    const observe = responseObserver(up, observer, telemetry);
-    up.on('data', (chunk: Buffer) => {
-      guard(telemetry, () => observe.push(chunk));
-      if (!res.write(chunk)) {
-        up.pause();
-        res.once('drain', () => up.resume());
-      }
-    });
-    up.on('end', () => {
-      guard(telemetry, () => observe.end());
-      res.end();
-      guard(telemetry, () => {
-        if (status === 404 && sessionId !== undefined)
-          sessions.end(sessionId, ERROR_TYPE_CONNECTION_CLOSED);
-        if (req.method === 'DELETE' && status < 300 && sessionId !== undefined) {
-          sessions.end(sessionId, ERROR_TYPE_CONNECTION_CLOSED);
-        }
-        endExchange(status >= 400 ? String(status) : ERROR_TYPE_CONNECTION_CLOSED);
-      });
-    });
-    up.on('error', () => {
-      res.destroy();
-      guard(telemetry, () => endExchange(ERROR_TYPE_CONNECTION_CLOSED));
-    });
-  });
-  upstream.on('error', (err: NodeJS.ErrnoException) => {
-    guard(telemetry, () => {
-      const code = typeof err.code === 'string' ? err.code : ERROR_TYPE_CONNECTION_CLOSED;
-      if (!res.headersSent) {
-        telemetry.diagnostics.once(
-          `upstream-${code}`,
-          `proxy: cannot reach ${telemetry.diagnostics.quote(ctx.target.href)}: ${code}`,
-        );
-        endExchange(code);
-      } else endExchange(ERROR_TYPE_CONNECTION_CLOSED);
-    });
-    if (!res.headersSent) {
-      res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end('mcpmeter proxy: the MCP server did not answer\n');
-    } else res.destroy();
-  });
-  // The client went away before the reply was complete.
-  res.on('close', () => {
-    if (!res.writableFinished) {
-      upstream.destroy();
-      guard(telemetry, () => endExchange(ERROR_TYPE_CONNECTION_CLOSED));
-    }
-  });
-
-  if (req.method !== 'POST') {
-    req.pipe(upstream);
-    return;
-  }
-  sendBody(ctx, req, upstream, (m, rewritable) =>
+  const onMessage: OnRequestMessage = (m, rewritable) =>
     guard(telemetry, () => {
       observer ??= sessions.anonymous();
       const begun = observer.fromClient(m, info);
       if (begun === undefined) return undefined;
       records.push(begun.record);
       return rewritable ? begun.traceparent : undefined;
-    }),
-  );
+    });
+
+  let current: ClientRequest | undefined;
+  // The client went away before the reply was complete.
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      current?.destroy();
+      guard(telemetry, () => endExchange(ERROR_TYPE_CONNECTION_CLOSED));
+    }
+  });
+
+  const open = (retry: (() => void) | undefined): ClientRequest => {
+    const upstream = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: req.method,
+      headers,
+      agent: ctx.agent,
+    });
+    current = upstream;
+    upstream.on('response', (up) => {
+      const status = up.statusCode ?? 502;
+      const newSession = up.headers['mcp-session-id'];
+      if (typeof newSession === 'string' && sessionId === undefined && observer !== undefined) {
+        sessions.adopt(newSession, observer);
+        adopted = true;
+      }
+      relayResponse(
+        up,
+        res,
+        responseObserver(up, observer, telemetry),
+        telemetry,
+        () =>
+          guard(telemetry, () => {
+            if (
+              sessionId !== undefined &&
+              (status === 404 || (req.method === 'DELETE' && status < 300))
+            ) {
+              sessions.end(sessionId, ERROR_TYPE_CONNECTION_CLOSED);
+            }
+            endExchange(status >= 400 ? String(status) : ERROR_TYPE_CONNECTION_CLOSED);
+          }),
+        () => guard(telemetry, () => endExchange(ERROR_TYPE_CONNECTION_CLOSED)),
+      );
+    });
+    upstream.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed just as we reused it: the request never
+      // reached the server, so sending it again is safe (Node's documented pattern).
+      if (
+        retry !== undefined &&
+        upstream.reusedSocket &&
+        err.code === 'ECONNRESET' &&
+        !res.headersSent
+      ) {
+        retry();
+        return;
+      }
+      guard(telemetry, () => {
+        const code = typeof err.code === 'string' ? err.code : '';
+        if (!res.headersSent && UNREACHABLE.has(code)) {
+          telemetry.diagnostics.once(
+            `upstream-${code}`,
+            `proxy: cannot reach ${telemetry.diagnostics.quote(ctx.target.href)}: ${code}`,
+          );
+          endExchange(code);
+        } else endExchange(ERROR_TYPE_CONNECTION_CLOSED);
+      });
+      if (!res.headersSent) {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end('mcpmeter proxy: the MCP server did not answer\n');
+      } else res.destroy();
+    });
+    return upstream;
+  };
+
+  readBody(ctx, req, req.method === 'POST' ? onMessage : undefined, {
+    whole(body) {
+      const send = (again: boolean) => {
+        const upstream = open(again ? undefined : () => send(true));
+        if (body.length > 0 || req.headers['content-length'] !== undefined) {
+          upstream.setHeader('content-length', body.length);
+        }
+        upstream.end(body);
+      };
+      send(false);
+    },
+    stream: () => open(undefined),
+  });
+}
+
+/** Connect errors: the server was never reached (anything else: the connection closed on it). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Copies the server's reply to the client as it comes, observing it. */
+function relayResponse(
+  up: IncomingMessage,
+  res: ServerResponse,
+  observe: Observe,
+  telemetry: WireTelemetry,
+  onEnd: () => void,
+  onBroken: () => void,
+): void {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(up.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
+  if (isEventStream(up)) res.flushHeaders();
+  up.on('data', (chunk: Buffer) => {
+    guard(telemetry, () => observe.push(chunk));
+    if (!res.write(chunk)) {
+      up.pause();
+      res.once('drain', () => up.resume());
+    }
+  });
+  up.on('end', () => {
+    guard(telemetry, () => observe.end());
+    res.end();
+    onEnd();
+  });
+  // The server went away mid-reply (it died, or dropped the stream).
+  const broken = () => {
+    if (up.complete) return;
+    res.destroy();
+    onBroken();
+  };
+  up.on('error', broken);
+  up.on('close', broken);
 }
 
 type OnRequestMessage = (m: WireMessage, rewritable: boolean) => string | undefined;
 
 /**
- * The request body: held up to `maxHeld` bytes so that `traceparent` can be
- * rewritten (then sent with its new length), streamed unchanged beyond that.
+ * The request body: held up to `maxHeld` bytes, so that `traceparent` can be
+ * rewritten and the request sent again on a stale keep-alive socket (`whole`);
+ * streamed on unchanged beyond that (`stream`). `onMessage` observes JSON-RPC.
  */
-function sendBody(
+function readBody(
   ctx: ExchangeContext,
   req: IncomingMessage,
-  upstream: ClientRequest,
-  onMessage: OnRequestMessage,
+  onMessage: OnRequestMessage | undefined,
+  sink: { whole(body: Buffer): void; stream(): ClientRequest },
 ): void {
   const telemetry = ctx.telemetry;
   const found: WireMessage[] = [];
   const scanner = new JsonScanner((m) => found.push(m));
   let held: Buffer[] | undefined = [];
   let length = 0;
-  const scan = (chunk: Buffer, offset: number) =>
-    guard(telemetry, () => scanner.feed(chunk, 0, chunk.length, offset));
+  let upstream: ClientRequest | undefined;
+  const scan = (chunk: Buffer, offset: number) => {
+    if (onMessage !== undefined)
+      guard(telemetry, () => scanner.feed(chunk, 0, chunk.length, offset));
+  };
+  const flush = (rewritable: boolean) => {
+    for (const m of found.splice(0)) onMessage?.(m, rewritable);
+  };
   req.on('data', (chunk: Buffer) => {
     if (held !== undefined) {
       held.push(chunk);
       length += chunk.length;
       if (length <= ctx.maxHeld) return;
       // Too big to hold: stream it, observed but unchanged.
+      upstream = sink.stream();
       let offset = 0;
       for (const part of held) {
         scan(part, offset);
@@ -200,43 +266,51 @@ function sendBody(
         upstream.write(part);
       }
       held = undefined;
-      for (const m of found.splice(0)) onMessage(m, false);
+      flush(false);
       return;
     }
     scan(chunk, length);
     length += chunk.length;
-    for (const m of found.splice(0)) onMessage(m, false);
-    if (!upstream.write(chunk)) {
+    flush(false);
+    if (!upstream!.write(chunk)) {
       req.pause();
-      upstream.once('drain', () => req.resume());
+      upstream!.once('drain', () => req.resume());
     }
   });
   req.on('end', () => {
-    let body: Buffer | undefined;
-    if (held !== undefined) {
-      body = Buffer.concat(held);
-      scan(body, 0);
+    if (held === undefined) {
+      finishScan(telemetry, scanner, onMessage, undefined);
+      flush(false);
+      upstream!.end();
+      return;
     }
-    const result = guard(telemetry, () => scanner.finish());
-    if (result === 'malformed')
-      guard(telemetry, () => telemetry.malformed('receive', body?.subarray(0, 120)));
+    let body = held.length === 1 ? held[0]! : Buffer.concat(held);
+    scan(body, 0);
+    finishScan(telemetry, scanner, onMessage, body);
     const edits: [number, number, string][] = [];
     for (const m of found.splice(0)) {
-      const replacement = onMessage(m, body !== undefined);
+      const replacement = onMessage?.(m, true);
       if (replacement !== undefined && m.traceparentStart >= 0) {
         edits.push([m.traceparentStart, m.traceparentEnd, replacement]);
       }
     }
-    if (body !== undefined) {
-      if (edits.length > 0) body = applyEdits(body, edits);
-      if (!upstream.headersSent) {
-        upstream.removeHeader('transfer-encoding');
-        upstream.setHeader('content-length', body.length);
-      }
-      upstream.end(body);
-    } else upstream.end();
+    if (edits.length > 0) body = applyEdits(body, edits);
+    sink.whole(body);
   });
-  req.on('error', () => upstream.destroy());
+  req.on('error', () => upstream?.destroy());
+}
+
+function finishScan(
+  telemetry: WireTelemetry,
+  scanner: JsonScanner,
+  onMessage: OnRequestMessage | undefined,
+  body: Buffer | undefined,
+): void {
+  if (onMessage === undefined) return;
+  const result = guard(telemetry, () => scanner.finish());
+  if (result === 'malformed') {
+    guard(telemetry, () => telemetry.malformed('receive', body?.subarray(0, 120)));
+  }
 }
 
 interface Observe {
