@@ -34,19 +34,20 @@ export interface Wrapped {
 export async function connectWrapped(
   command: string[],
   env: Record<string, string> = wrapEnv(),
+  options: { wrapArgs?: string[]; client?: Client } = {},
 ): Promise<Wrapped> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, 'wrap', '--', ...command],
+    args: [BIN, 'wrap', ...(options.wrapArgs ?? []), '--', ...command],
     env,
     stderr: 'pipe',
   });
   let err = '';
   (transport.stderr as Stream).on('data', (d: Buffer) => (err += d.toString()));
-  const client = new Client({ name: 'wrap-test', version: '1.0.0' });
+  const client = options.client ?? new Client({ name: 'wrap-test', version: '1.0.0' });
   await client.connect(transport);
   const metricsUrl =
-    env.OTEL_METRICS_EXPORTER === 'otlp'
+    env.OTEL_METRICS_EXPORTER === 'otlp' || env.OTEL_METRICS_EXPORTER === 'none'
       ? ''
       : await waitFor(
           () => /metrics at (\S+)/.exec(err)?.[1],
