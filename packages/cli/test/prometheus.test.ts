@@ -5,7 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedNames, recordingRules, ruleFileYaml } from '@mcpmeter/mixin';
-import { startPrometheus, type PromSample, type RunningPrometheus } from '../../../test-utils/prometheus.js';
+import {
+  startPrometheus,
+  type PromSample,
+  type RunningPrometheus,
+} from '../../../test-utils/prometheus.js';
 import { PY_SERVER, connectWrapped, type Wrapped } from './helpers.js';
 
 const names = recordedNames('30s');
@@ -46,34 +50,35 @@ const byTool = (r: PromSample[]) =>
 
 describe('Prometheus and the mixin on a wrapped server', () => {
   it('request rate per tool', async () => {
-    const r = await prom.waitFor(
-      `${names.toolCalls}{job="wrapped"}`,
-      (r) => ['echo', 'fail', 'slow'].every((t) => (byTool(r)[t] ?? 0) > 0),
+    const r = await prom.waitFor(`${names.toolCalls}{job="wrapped"}`, (r) =>
+      ['echo', 'fail', 'slow'].every((t) => (byTool(r)[t] ?? 0) > 0),
     );
     const rates = byTool(r);
     expect(rates.echo).toBeGreaterThan(rates.slow!);
   });
 
   it('error ratio per tool: fail always, echo never', async () => {
-    const r = await prom.waitFor(
-      `${names.toolErrorRatio}{job="wrapped"}`,
-      (r) => ['echo', 'fail'].every((t) => byTool(r)[t] !== undefined),
+    const r = await prom.waitFor(`${names.toolErrorRatio}{job="wrapped"}`, (r) =>
+      ['echo', 'fail'].every((t) => byTool(r)[t] !== undefined),
     );
     expect(byTool(r)).toMatchObject({ echo: 0, fail: 1 });
     const byType = await prom.waitFor(`${names.toolErrorsByType}{job="wrapped"}`);
-    expect(byType.map((s) => `${s.metric.gen_ai_tool_name}|${s.metric.error_type}`)).toEqual(['fail|tool_error']);
+    expect(byType.map((s) => `${s.metric.gen_ai_tool_name}|${s.metric.error_type}`)).toEqual([
+      'fail|tool_error',
+    ]);
   });
 
   it('p95 latency per tool: slow between its bucket bounds', async () => {
-    const r = await prom.waitFor(
-      `${names.toolQuantile}{job="wrapped",quantile="0.95"}`,
-      (r) => Number.isFinite(byTool(r).slow),
+    const r = await prom.waitFor(`${names.toolQuantile}{job="wrapped",quantile="0.95"}`, (r) =>
+      Number.isFinite(byTool(r).slow),
     );
     const p95 = byTool(r);
     expect(p95.slow).toBeGreaterThan(0.2);
     expect(p95.slow).toBeLessThanOrEqual(0.5);
     expect(p95.echo).toBeLessThan(p95.slow!);
-    const methods = await prom.waitFor(`${names.methodRequests}{job="wrapped",mcp_method_name="tools/call"}`);
+    const methods = await prom.waitFor(
+      `${names.methodRequests}{job="wrapped",mcp_method_name="tools/call"}`,
+    );
     expect(methods).toHaveLength(1);
   });
 });

@@ -12,7 +12,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { register, type RegisterHandle } from '@mcpmeter/node';
 import { instrumentMcpClient } from '@mcpmeter/instrumentation-mcp';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../test-utils/otlp-receiver.js';
+import {
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from '../../../test-utils/otlp-receiver.js';
 import { startNode } from '../../../test-utils/process.js';
 import { BIN, connectWrapped, wrapEnv } from './helpers.js';
 
@@ -71,7 +75,10 @@ function expectNested(spans: ReceivedSpan[], via: string): void {
   expect(server.parentSpanId).toBe(proxy.spanId);
   expect(proxy.resource['service.name']).toBe(via);
   expect(server.resource['service.name']).toBe('sdk-server');
-  expect(proxy.attributes).toMatchObject({ 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'echo' });
+  expect(proxy.attributes).toMatchObject({
+    'mcp.method.name': 'tools/call',
+    'gen_ai.tool.name': 'echo',
+  });
 }
 
 describe('trace context', () => {

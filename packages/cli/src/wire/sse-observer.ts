@@ -28,6 +28,8 @@ export class SseObserver {
   private scanner: JsonScanner | undefined;
   private dataLines = 0;
   private offset = 0;
+  /** Messages of the event being read: reported when it is dispatched (an unfinished one never is). */
+  private messages: WireMessage[] = [];
 
   constructor(
     private readonly onMessage: (m: WireMessage) => void,
@@ -86,6 +88,7 @@ export class SseObserver {
   /** The stream ended: an event not closed by a blank line is discarded, as the spec says. */
   end(): void {
     this.scanner = undefined;
+    this.messages = [];
   }
 
   private isData(): boolean {
@@ -107,7 +110,7 @@ export class SseObserver {
 
   private startDataLine(): void {
     if (this.scanner === undefined) {
-      this.scanner = new JsonScanner(this.onMessage);
+      this.scanner = new JsonScanner((m) => this.messages.push(m));
       this.offset = 0;
     }
     if (this.dataLines++ > 0) {
@@ -137,7 +140,11 @@ export class SseObserver {
     this.scanner = undefined;
     this.dataLines = 0;
     if (scanner === undefined) return;
+    const messages = this.messages;
+    this.messages = [];
     // An event with empty data (a priming event for resumption) is no message.
-    if (scanner.finish() === 'malformed') this.onMalformed();
+    const result = scanner.finish();
+    if (result === 'malformed') this.onMalformed();
+    else for (const m of messages) this.onMessage(m);
   }
 }
