@@ -54,7 +54,7 @@ describe('Prometheus and the mixin on a wrapped server', () => {
       ['echo', 'fail', 'slow'].every((t) => (byTool(r)[t] ?? 0) > 0),
     );
     const rates = byTool(r);
-    expect(rates.echo).toBeGreaterThan(rates.slow!);
+    expect(rates.echo).toBeGreaterThan(rates.slow);
   });
 
   it('error ratio per tool: fail always, echo never', async () => {
@@ -75,7 +75,7 @@ describe('Prometheus and the mixin on a wrapped server', () => {
     const p95 = byTool(r);
     expect(p95.slow).toBeGreaterThan(0.2);
     expect(p95.slow).toBeLessThanOrEqual(0.5);
-    expect(p95.echo).toBeLessThan(p95.slow!);
+    expect(p95.echo).toBeLessThan(p95.slow);
     const methods = await prom.waitFor(
       `${names.methodRequests}{job="wrapped",mcp_method_name="tools/call"}`,
     );

@@ -84,7 +84,7 @@ function expectNested(spans: ReceivedSpan[], via: string): void {
 describe('trace context', () => {
   it('wrap: client → wrap → instrumented server, one trace', async () => {
     const client = instrumentMcpClient(new Client({ name: 'agent', version: '1.0.0' }));
-    const w = await connectWrapped(
+    await connectWrapped(
       [process.execPath, SERVER],
       { ...env(), TRANSPORT: 'stdio', INSTRUMENT: '1' },
       { wrapArgs: ['--service-name', 'wrap'], client },
