@@ -181,8 +181,9 @@ class Guard {
 function relay(from: Readable, to: Writable, lines: LineRelay, guard: Guard): void {
   let broken = false;
   const write = (parts: Buffer[]) => {
-    let ok = true;
-    for (const part of parts) if (part.length > 0) ok = to.write(part) && ok;
+    if (parts.length === 0) return;
+    // One write per chunk: a pipe write is a system call and wakes the reader.
+    const ok = to.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     if (!ok && !to.destroyed) {
       from.pause();
       to.once('drain', () => from.resume());
