@@ -6,6 +6,7 @@
  * a server that never answers initialize is still reported.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test-utils/otlp-receiver.js';
 import {
@@ -153,7 +154,17 @@ describe('wrap: endings, over OTLP', () => {
     child.stdin.write(
       `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // Signal once the server runs (before, mcpmeter is still loading and has nothing to forward to).
+    await waitFor(() => {
+      try {
+        return (
+          readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim() || undefined
+        );
+      } catch {
+        return undefined;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 200));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     const code = await exited;

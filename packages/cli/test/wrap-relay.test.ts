@@ -132,9 +132,11 @@ describe('wrap: the relay', () => {
         '-c',
         'trap "exit 42" TERM; trap "exit 43" INT; echo ready >&2; while true; do sleep 0.05; done',
       ]);
-      while (!run.err().includes('ready')) await sleep(20);
+      for (let i = 0; i < 1000 && !run.err().includes('ready'); i++) await sleep(20);
+      expect(run.err()).toContain('ready');
       run.child.kill(signal);
-      expect(await run.exited).toEqual({ code: status, signal: null });
+      const timeout = sleep(20_000).then(() => ({ timedOut: run.err(), pid: run.child.pid }));
+      expect(await Promise.race([run.exited, timeout])).toEqual({ code: status, signal: null });
     }
   });
 
