@@ -188,6 +188,8 @@ describe('wrap: the relay', () => {
     await run.exited;
     expect(received).toBe(total);
     expect(hashOut.digest('hex')).toBe(hashIn.digest('hex'));
-    expect(after - before).toBeLessThan(48);
+    // Holding the message once would add at least 100 MB (more as a string). What
+    // remains is garbage of 64 KiB read buffers that V8 has not collected yet.
+    expect(after - before).toBeLessThan(80);
   });
 });
