@@ -10,22 +10,9 @@ import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import { ERROR_TYPE_CONNECTION_CLOSED } from '../telemetry/names.js';
 import type { ExchangeInfo, RequestRecord, SessionObserver } from '../telemetry/session.js';
 import type { WireTelemetry } from '../telemetry/wire-telemetry.js';
-import { JsonScanner, type WireMessage } from '../wire/json-scanner.js';
-import { applyEdits } from '../wire/line-relay.js';
-import { SseObserver } from '../wire/sse-observer.js';
-
-/** Hop-by-hop headers (RFC 9110 §7.6.1) are the proxy's own, never forwarded. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+import { guard } from './guard.js';
+import { readBody, type OnRequestMessage } from './request-body.js';
+import { HOP_BY_HOP, relayResponse, responseObserver } from './response.js';
 
 /** Sessions by `Mcp-Session-Id`, shared by every exchange of one proxy. */
 export interface Sessions {
@@ -189,166 +176,6 @@ const UNREACHABLE = new Set([
   'ENETUNREACH',
 ]);
 
-/** Copies the server's reply to the client as it comes, observing it. */
-function relayResponse(
-  up: IncomingMessage,
-  res: ServerResponse,
-  observe: Observe,
-  telemetry: WireTelemetry,
-  onEnd: () => void,
-  onBroken: () => void,
-): void {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(up.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-  }
-  res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
-  if (isEventStream(up)) res.flushHeaders();
-  up.on('data', (chunk: Buffer) => {
-    guard(telemetry, () => observe.push(chunk));
-    if (!res.write(chunk)) {
-      up.pause();
-      res.once('drain', () => up.resume());
-    }
-  });
-  up.on('end', () => {
-    guard(telemetry, () => observe.end());
-    res.end();
-    onEnd();
-  });
-  // The server went away mid-reply (it died, or dropped the stream).
-  const broken = () => {
-    if (up.complete) return;
-    res.destroy();
-    onBroken();
-  };
-  up.on('error', broken);
-  up.on('close', broken);
-}
-
-type OnRequestMessage = (m: WireMessage, rewritable: boolean) => string | undefined;
-
-/**
- * The request body: held up to `maxHeld` bytes, so that `traceparent` can be
- * rewritten and the request sent again on a stale keep-alive socket (`whole`);
- * streamed on unchanged beyond that (`stream`). `onMessage` observes JSON-RPC.
- */
-function readBody(
-  ctx: ExchangeContext,
-  req: IncomingMessage,
-  onMessage: OnRequestMessage | undefined,
-  sink: { whole(body: Buffer): void; stream(): ClientRequest },
-): void {
-  const telemetry = ctx.telemetry;
-  const found: WireMessage[] = [];
-  const scanner = new JsonScanner((m) => found.push(m));
-  let held: Buffer[] | undefined = [];
-  let length = 0;
-  let upstream: ClientRequest | undefined;
-  const scan = (chunk: Buffer, offset: number) => {
-    if (onMessage !== undefined)
-      guard(telemetry, () => scanner.feed(chunk, 0, chunk.length, offset));
-  };
-  const flush = (rewritable: boolean) => {
-    for (const m of found.splice(0)) onMessage?.(m, rewritable);
-  };
-  req.on('data', (chunk: Buffer) => {
-    if (held !== undefined) {
-      held.push(chunk);
-      length += chunk.length;
-      if (length <= ctx.maxHeld) return;
-      // Too big to hold: stream it, observed but unchanged.
-      upstream = sink.stream();
-      let offset = 0;
-      for (const part of held) {
-        scan(part, offset);
-        offset += part.length;
-        upstream.write(part);
-      }
-      held = undefined;
-      flush(false);
-      return;
-    }
-    scan(chunk, length);
-    length += chunk.length;
-    flush(false);
-    if (!upstream!.write(chunk)) {
-      req.pause();
-      upstream!.once('drain', () => req.resume());
-    }
-  });
-  req.on('end', () => {
-    if (held === undefined) {
-      finishScan(telemetry, scanner, onMessage, undefined);
-      flush(false);
-      upstream!.end();
-      return;
-    }
-    let body = held.length === 1 ? held[0]! : Buffer.concat(held);
-    scan(body, 0);
-    finishScan(telemetry, scanner, onMessage, body);
-    const edits: [number, number, string][] = [];
-    for (const m of found.splice(0)) {
-      const replacement = onMessage?.(m, true);
-      if (replacement !== undefined && m.traceparentStart >= 0) {
-        edits.push([m.traceparentStart, m.traceparentEnd, replacement]);
-      }
-    }
-    if (edits.length > 0) body = applyEdits(body, edits);
-    sink.whole(body);
-  });
-  req.on('error', () => upstream?.destroy());
-}
-
-function finishScan(
-  telemetry: WireTelemetry,
-  scanner: JsonScanner,
-  onMessage: OnRequestMessage | undefined,
-  body: Buffer | undefined,
-): void {
-  if (onMessage === undefined) return;
-  const result = guard(telemetry, () => scanner.finish());
-  if (result === 'malformed') {
-    guard(telemetry, () => telemetry.malformed('receive', body?.subarray(0, 120)));
-  }
-}
-
-interface Observe {
-  push(chunk: Buffer): void;
-  end(): void;
-}
-
-function responseObserver(
-  up: IncomingMessage,
-  observer: SessionObserver | undefined,
-  telemetry: WireTelemetry,
-): Observe {
-  const none: Observe = { push() {}, end() {} };
-  if (observer === undefined) return none;
-  const onMessage = (m: WireMessage) => guard(telemetry, () => observer.fromServer(m));
-  if (isEventStream(up)) {
-    const sse = new SseObserver(onMessage, () => telemetry.malformed('transmit', undefined));
-    return { push: (c) => sse.push(c), end: () => sse.end() };
-  }
-  const type = String(up.headers['content-type'] ?? '');
-  if (!/^application\/json/i.test(type) || up.statusCode === 202) return none;
-  const scanner = new JsonScanner(onMessage);
-  let offset = 0;
-  return {
-    push(chunk) {
-      scanner.feed(chunk, 0, chunk.length, offset);
-      offset += chunk.length;
-    },
-    end() {
-      if (scanner.finish() === 'malformed') telemetry.malformed('transmit', undefined);
-    },
-  };
-}
-
-function isEventStream(msg: IncomingMessage): boolean {
-  return /^text\/event-stream/i.test(String(msg.headers['content-type'] ?? ''));
-}
-
 function upstreamUrl(ctx: ExchangeContext, path: string): URL {
   const q = path.indexOf('?');
   const pathname = q === -1 ? path : path.slice(0, q);
@@ -385,16 +212,4 @@ function exchangeInfo(req: IncomingMessage, sessionId: string | undefined): Exch
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function guard<T>(telemetry: WireTelemetry, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (err) {
-    telemetry.diagnostics.once(
-      'telemetry-failed',
-      `proxy: telemetry failed: ${err instanceof Error ? err.name : 'error'}`,
-    );
-    return undefined;
-  }
 }

@@ -7,56 +7,12 @@
  * size of the message: a 100 MB tool result is never held (issue 18, item 5).
  */
 
-/** What telemetry reads from one JSON-RPC message. */
-export interface WireMessage {
-  /** `typeof` tag + value (`n:1`, `s:abc`), so `1` and `"1"` stay apart; undefined when absent or null. */
-  idKey: string | undefined;
-  /** The id as text, for the `jsonrpc.request.id` span attribute. */
-  idText: string | undefined;
-  method: string | undefined;
-  hasResult: boolean;
-  hasError: boolean;
-  /** `error.code` when it is an integer. */
-  errorCode: number | undefined;
-  isError: boolean;
-  protocolVersion: string | undefined;
-  /** `params.name` (tools/call, prompts/get). */
-  name: string | undefined;
-  uri: string | undefined;
-  /** `params.requestId` of `notifications/cancelled`, as an id key. */
-  requestIdKey: string | undefined;
-  traceparent: string | undefined;
-  tracestate: string | undefined;
-  baggage: string | undefined;
-  /** Absolute byte offsets of the `traceparent` string's content (between the quotes). */
-  traceparentStart: number;
-  traceparentEnd: number;
-  /** Names in `result.tools[].name` / `result.prompts[].name` (bounded). */
-  toolNames: string[] | undefined;
-  promptNames: string[] | undefined;
-}
+import { Field, fieldAt, newMessage, setString, type WireMessage } from './wire-message.js';
 
-const MAX_NAMES = 2000;
+export type { WireMessage } from './wire-message.js';
+
 const MAX_KEY = 64;
 const MAX_VALUE = 2048;
-
-// Where a captured scalar goes, by its path from the message root.
-const enum Field {
-  None,
-  Id,
-  Method,
-  ErrorCode,
-  IsError,
-  ProtocolVersion,
-  Name,
-  Uri,
-  RequestId,
-  Traceparent,
-  Tracestate,
-  Baggage,
-  ToolName,
-  PromptName,
-}
 
 const enum S {
   Value,
@@ -75,29 +31,6 @@ const enum S {
 interface Frame {
   array: boolean;
   key: string | undefined;
-}
-
-function newMessage(): WireMessage {
-  return {
-    idKey: undefined,
-    idText: undefined,
-    method: undefined,
-    hasResult: false,
-    hasError: false,
-    errorCode: undefined,
-    isError: false,
-    protocolVersion: undefined,
-    name: undefined,
-    uri: undefined,
-    requestIdKey: undefined,
-    traceparent: undefined,
-    tracestate: undefined,
-    baggage: undefined,
-    traceparentStart: -1,
-    traceparentEnd: -1,
-    toolNames: undefined,
-    promptNames: undefined,
-  };
 }
 
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -120,7 +53,7 @@ export class JsonScanner {
   /** Depth of the message root in `stack` (0: a single message, 1: inside a batch). */
   private rootDepth = 0;
   private strIsKey = false;
-  private field = Field.None;
+  private field: Field = Field.None;
   private capture: number[] | undefined;
   private captureTooLong = false;
   private captureStart = 0;
@@ -332,44 +265,15 @@ export class JsonScanner {
   }
 
   private fieldHere(): Field {
-    const d = this.depth();
     const s = this.stack;
-    const n = s.length;
-    const k = s[n - 1]!.key;
+    const r = this.rootDepth;
+    const d = s.length - r;
     if (d === 1) {
-      if (k === 'id') return Field.Id;
-      if (k === 'method') return Field.Method;
+      const k = s[s.length - 1]!.key;
       if (k === 'result') this.message!.hasResult = true;
       else if (k === 'error') this.message!.hasError = true;
-      return Field.None;
     }
-    const k1 = s[this.rootDepth]!.key;
-    if (d === 2) {
-      if (k1 === 'error') return k === 'code' ? Field.ErrorCode : Field.None;
-      if (k1 === 'result') {
-        if (k === 'isError') return Field.IsError;
-        if (k === 'protocolVersion') return Field.ProtocolVersion;
-        return Field.None;
-      }
-      if (k1 === 'params') {
-        if (k === 'name') return Field.Name;
-        if (k === 'uri') return Field.Uri;
-        if (k === 'requestId') return Field.RequestId;
-      }
-      return Field.None;
-    }
-    const k2 = s[this.rootDepth + 1]!.key;
-    if (d === 3 && k1 === 'params' && k2 === '_meta') {
-      if (k === 'traceparent') return Field.Traceparent;
-      if (k === 'tracestate') return Field.Tracestate;
-      if (k === 'baggage') return Field.Baggage;
-      return Field.None;
-    }
-    if (d === 4 && k1 === 'result' && k === 'name' && s[this.rootDepth + 2]!.array) {
-      if (k2 === 'tools') return Field.ToolName;
-      if (k2 === 'prompts') return Field.PromptName;
-    }
-    return Field.None;
+    return fieldAt(d, s[s.length - 1]!.key, s[r]!.key, s[r + 1]?.key, d === 4 && s[r + 2]!.array);
   }
 
   private endString(quoteAt: number): void {
@@ -387,47 +291,7 @@ export class JsonScanner {
     if (bytes === undefined || this.captureTooLong) return;
     const value = this.decode(bytes);
     if (value === undefined) return;
-    const m = this.message!;
-    switch (this.field) {
-      case Field.Id:
-        m.idKey = `s:${value}`;
-        m.idText = value;
-        break;
-      case Field.Method:
-        m.method = value;
-        break;
-      case Field.ProtocolVersion:
-        m.protocolVersion = value;
-        break;
-      case Field.Name:
-        m.name = value;
-        break;
-      case Field.Uri:
-        m.uri = value;
-        break;
-      case Field.RequestId:
-        m.requestIdKey = `s:${value}`;
-        break;
-      case Field.Traceparent:
-        m.traceparent = value;
-        m.traceparentStart = this.captureStart;
-        m.traceparentEnd = quoteAt;
-        break;
-      case Field.Tracestate:
-        m.tracestate = value;
-        break;
-      case Field.Baggage:
-        m.baggage = value;
-        break;
-      case Field.ToolName:
-        if ((m.toolNames ??= []).length < MAX_NAMES) m.toolNames.push(value);
-        break;
-      case Field.PromptName:
-        if ((m.promptNames ??= []).length < MAX_NAMES) m.promptNames.push(value);
-        break;
-      default:
-        break;
-    }
+    setString(this.message!, this.field, value, this.captureStart, quoteAt);
   }
 
   private endToken(): void {
