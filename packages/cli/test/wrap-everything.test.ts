@@ -74,6 +74,14 @@ describe('wrap: @modelcontextprotocol/server-everything', () => {
     expect(total).toBe(4 + 3 + 2 + 3 + 2);
     expect(expected.counts[`tools/call|echo|`]).toBe(4);
     expect(expected.counts[`tools/call|${LONG}|cancelled`]).toBe(2);
+    // SDK 1.32 answers an unknown tool and invalid arguments with isError results.
+    expect(expected.counts).toEqual({
+      'tools/call|echo|': 4,
+      'tools/call|get-sum|': 3,
+      'tools/call|get-sum|tool_error': 2,
+      'tools/call|_OTHER|tool_error': 3,
+      [`tools/call|${LONG}|cancelled`]: 2,
+    });
     const samples = await scrape(w.metricsUrl);
     expect(operationCounts(samples, 'tools/call')).toEqual(expected.counts);
     expect(operationCounts(samples)).toMatchObject({ 'initialize||': 1, 'tools/list||': 1 });
