@@ -184,3 +184,69 @@ describe('proxy: the server killed mid-call', () => {
     }
   });
 });
+
+describe('proxy: edges', () => {
+  it('an unreachable server: 502, the connect error as error.type, said once', async () => {
+    const proxy = startNode(
+      [BIN, 'proxy', '--target', 'http://127.0.0.1:1/mcp', '--listen', '127.0.0.1:0'],
+      {
+        cwd: CWD,
+        env: wrapEnv(),
+      },
+    );
+    try {
+      const [, url] = await proxy.waitFor(/listening on (\S+)/);
+      const [, metricsUrl] = await proxy.waitFor(/metrics at (\S+)/);
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(url!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        expect(res.status).toBe(502);
+        await res.arrayBuffer();
+      }
+      const samples = await scrape(metricsUrl!);
+      expect(operationCounts(samples)).toEqual({ 'ping||ECONNREFUSED': 3 });
+      expect(proxy.stderr().match(/cannot reach/g)).toHaveLength(1);
+    } finally {
+      await proxy.kill();
+    }
+  });
+
+  it('malformed and large bodies pass through unchanged; the malformed one is counted', async () => {
+    const p = await startProxied({ SESSIONS: 'stateless', JSON: '1' });
+    try {
+      const post = (body: string) =>
+        fetch(p.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+          body,
+        });
+      const bad = await post('{"jsonrpc": "2.0", "id": 1, "method": ');
+      expect(bad.status).toBe(500); // the fixture failed to parse the very bytes the client sent
+      await bad.arrayBuffer();
+      const big = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'echo', arguments: { text: 'x'.repeat(3 << 20) } },
+      });
+      const res = await post(big);
+      const text = await res.text();
+      expect(text).toContain('x'.repeat(1000));
+      const samples = await scrape(p.metricsUrl);
+      expect(samples.find((s) => s.name === 'mcp_wire_malformed_messages_total')).toMatchObject({
+        labels: { network_io_direction: 'receive' },
+        value: 1,
+      });
+      expect(operationCounts(samples, 'tools/call')).toEqual({ 'tools/call|_OTHER|': 1 });
+    } finally {
+      await p.stop();
+    }
+  });
+});
