@@ -1,9 +1,10 @@
 // `mcpmeter wrap` and `mcpmeter proxy` against direct, side by side in one run:
 // added latency and CPU per `tools/call` (an echo tool on SDK 1.x).
 //
-// Six setups live at once: a stdio server direct, through wrap (metrics only) and
-// through wrap with spans exported over OTLP; a Streamable HTTP server (stateful,
-// SSE replies) direct, through proxy and through proxy with spans. They take turns
+// Eight setups live at once: a stdio server direct, through a bare Node pipe relay
+// (the floor), through wrap (metrics only) and through wrap with spans exported over
+// OTLP; a Streamable HTTP server (stateful, SSE replies) direct, through a bare Node
+// reverse proxy (the floor), through proxy and through proxy with spans. They take turns
 // in blocks of sequential calls (order rotated each round). Latency is each call's
 // round trip seen by the client; CPU is user + system time per call of every
 // process involved (this client process, the server, wrap/proxy), read from
@@ -97,8 +98,27 @@ function tree(pid) {
   return [pid, ...kids.flatMap(tree)];
 }
 
+// The floors: the least any relay written in Node does — a pipe each way, and a
+// keep-alive reverse proxy that copies requests and responses — with no telemetry.
+const BARE_RELAY = `const c = require('node:child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: ['pipe', 'pipe', 'inherit'] });
+process.stdin.pipe(c.stdin); c.stdout.pipe(process.stdout); c.on('exit', (code) => process.exit(code ?? 1));`;
+const BARE_PROXY = `const http = require('node:http'); const t = new URL(process.argv[1]);
+const agent = new http.Agent({ keepAlive: true });
+http.createServer((req, res) => {
+  const u = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host }, agent }, (up) => {
+    res.writeHead(up.statusCode, up.headers); up.pipe(res);
+  });
+  u.on('error', () => { res.writeHead(502); res.end(); });
+  req.pipe(u);
+}).listen(0, '127.0.0.1', function () { process.stderr.write('listening on http://127.0.0.1:' + this.address().port + t.pathname + '\\n'); });`;
+
 async function stdioSetup(name, wrapped, env) {
-  const args = wrapped ? [BIN, 'wrap', '--', process.execPath, SERVER] : [SERVER];
+  const args =
+    wrapped === 'bare'
+      ? ['-e', BARE_RELAY, process.execPath, SERVER]
+      : wrapped
+        ? [BIN, 'wrap', '--', process.execPath, SERVER]
+        : [SERVER];
   const transport = new StdioClientTransport({
     command: process.execPath,
     args,
@@ -116,7 +136,12 @@ async function httpSetup(name, proxied, env) {
   let url = await server.waitFor(/MCP at (\S+)/);
   const pids = [server.child.pid];
   if (proxied) {
-    const proxy = start([BIN, 'proxy', '--target', url, '--listen', '127.0.0.1:0'], env);
+    const proxy = start(
+      proxied === 'bare'
+        ? ['-e', BARE_PROXY, url]
+        : [BIN, 'proxy', '--target', url, '--listen', '127.0.0.1:0'],
+      env,
+    );
     url = await proxy.waitFor(/listening on (\S+)/);
     pids.push(proxy.child.pid);
   }
@@ -127,9 +152,11 @@ async function httpSetup(name, proxied, env) {
 
 const setups = [
   await stdioSetup('stdio direct', false, baseEnv),
+  await stdioSetup('stdio, bare Node relay (floor)', 'bare', baseEnv),
   await stdioSetup('wrap (metrics)', true, baseEnv),
   await stdioSetup('wrap (metrics + spans)', true, spanEnv),
   await httpSetup('HTTP direct', false, baseEnv),
+  await httpSetup('HTTP, bare Node proxy (floor)', 'bare', baseEnv),
   await httpSetup('proxy (metrics)', true, baseEnv),
   await httpSetup('proxy (metrics + spans)', true, spanEnv),
 ];
@@ -156,8 +183,9 @@ for (let round = 0; round < ROUNDS; round++) {
     const others = after.reduce((a, v, j) => a + v - before[j], 0);
     st.cpu += mine.user + mine.system + others;
     // wrap's / proxy's own CPU: its first pid for wrap (the server is its child), the second for proxy
-    if (s.name.startsWith('wrap')) st.own += after[0] - before[0];
-    if (s.name.startsWith('proxy')) st.own += after[1] - before[1];
+    if (s.name.startsWith('wrap') || s.name.includes('relay')) st.own += after[0] - before[0];
+    if (s.name.startsWith('proxy') || s.name.includes('bare Node proxy'))
+      st.own += after[1] - before[1];
     st.calls += BLOCK;
   }
 }
@@ -179,14 +207,16 @@ const rows = setups.map((s) => {
     own: st.own / st.calls,
   };
 });
-const base = (r) => rows[r.name.startsWith('wrap') || r.name.startsWith('stdio') ? 0 : 3];
+const base = (r) => rows[r.name.startsWith('wrap') || r.name.startsWith('stdio') ? 0 : 4];
 const f = (n) => n.toFixed(0);
 let md = `## mcpmeter wrap and proxy
 
 Round trip of one \`tools/call\` (an echo tool, SDK 1.x client and server, each server its own process) direct
 and through \`mcpmeter wrap\` (stdio) or \`mcpmeter proxy\` (Streamable HTTP, stateful, SSE replies), with
 metrics only (Prometheus exposition, \`OTEL_TRACES_EXPORTER=none\`) and with every request's span exported over
-OTLP/HTTP to a local receiver. All six setups run at once and take turns in blocks of ${BLOCK} sequential calls
+OTLP/HTTP to a local receiver. The floors are the least any relay written in Node costs: a pipe each way
+(\`stdin.pipe(child.stdin)\`, \`child.stdout.pipe(stdout)\`) and a keep-alive reverse proxy that copies requests
+and responses, both without telemetry. All eight setups run at once and take turns in blocks of ${BLOCK} sequential calls
 (order rotated each round), ${ROUNDS} rounds after ${WARMUP} warm-up calls each. CPU is user + system time of every
 process involved (client, server, wrap/proxy) per call, from \`/proc\` (10 ms ticks, summed over the run); "of
 which wrap/proxy" is that process alone. Run: \`pnpm build && node bench/cli-wrap-proxy.mjs\`.
@@ -201,6 +231,18 @@ for (const r of rows) {
   const direct = r === b;
   md += `| ${r.name} | ${f(r.p50)} | ${direct ? '—' : `${f(r.p50 - b.p50)} µs`} | ${f(r.p99)} | ${f(r.cpu)} | ${direct ? '—' : `${f(r.cpu - b.cpu)} µs (${(((r.cpu - b.cpu) / b.cpu) * 100).toFixed(0)}%)`} | ${direct ? '—' : f(r.own)} |\n`;
 }
+const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+const over = (a, b) => f(byName[a].own - byName[b].own);
+md += `
+In the relaying process itself, compared with its floor, wrap's telemetry (scanning each message, the
+span, the histogram) costs
+${over('wrap (metrics)', 'stdio, bare Node relay (floor)')} µs of CPU per call with metrics only and
+${over('wrap (metrics + spans)', 'stdio, bare Node relay (floor)')} µs with every span exported; proxy's
+${over('proxy (metrics)', 'HTTP, bare Node proxy (floor)')} µs and
+${over('proxy (metrics + spans)', 'HTTP, bare Node proxy (floor)')} µs. The rest of the added cost is the hop
+itself: one more process that reads and writes every message (wrap) or one more HTTP server and client (proxy).
+Latency p99 is dominated by scheduling on this shared 2-core machine (other jobs ran alongside).
+`;
 process.stdout.write(md);
 if (process.argv.includes('--write')) {
   const file = await writeSectionNamed('## mcpmeter wrap and proxy', md);
