@@ -250,3 +250,51 @@ describe('proxy: edges', () => {
     }
   });
 });
+
+describe('proxy: resumption', () => {
+  it('a reply on a stream resumed with Last-Event-ID ends the request the closed stream left open', async () => {
+    const { createServer } = await import('node:http');
+    const seen: { method?: string; lastEventId?: string }[] = [];
+    const fake = createServer((req, res) => {
+      seen.push({ method: req.method, lastEventId: req.headers['last-event-id'] as string });
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'mcp-session-id': 'S1' });
+        if (req.method === 'POST') {
+          // A priming event with an id, then the server closes the stream (SSE polling).
+          res.end('id: e1\ndata: \n\n');
+        } else {
+          res.end(`id: e2\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: 7, result: {} })}\n\n`);
+        }
+      });
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(fake.address() as { port: number }).port}/mcp`;
+    const proxy = startNode([BIN, 'proxy', '--target', target, '--listen', '127.0.0.1:0'], {
+      cwd: CWD,
+      env: wrapEnv(),
+    });
+    try {
+      const [, url] = await proxy.waitFor(/listening on (\S+)/);
+      const [, metricsUrl] = await proxy.waitFor(/metrics at (\S+)/);
+      const headers = { 'mcp-session-id': 'S1', accept: 'text/event-stream, application/json' };
+      const post = await fetch(url!, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' }),
+      });
+      expect(await post.text()).toBe('id: e1\ndata: \n\n');
+      let samples = await scrape(metricsUrl!);
+      expect(gauge(samples, 'mcp_server_active_requests')).toBe(1);
+      const get = await fetch(url!, { headers: { ...headers, 'last-event-id': 'e1' } });
+      expect(await get.text()).toContain('"id":7');
+      expect(seen[1]).toEqual({ method: 'GET', lastEventId: 'e1' });
+      samples = await scrape(metricsUrl!);
+      expect(operationCounts(samples)).toEqual({ 'ping||': 1 });
+      expect(gauge(samples, 'mcp_server_active_requests')).toBe(0);
+    } finally {
+      await proxy.kill();
+      fake.close();
+    }
+  });
+});

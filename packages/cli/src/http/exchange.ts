@@ -65,10 +65,16 @@ export function forward(ctx: ExchangeContext, req: IncomingMessage, res: ServerR
 
   let finished = false;
   let adopted = false;
+  /** The reply stream had event ids, in a session: its replies may come on a resumed stream. */
+  let resumable = false;
   const endExchange = (errorType: string) => {
     if (finished) return;
     finished = true;
-    for (const record of records) if (!record.ended) observer?.end(record, errorType);
+    // Resumable: the requests stay in flight in their session, ended by a reply on the
+    // stream the client resumes with Last-Event-ID, or when the session ends
+    // (a disconnection is not a cancellation: MCP, Streamable HTTP, resumability).
+    const keep = resumable && (sessionId !== undefined || adopted);
+    if (!keep) for (const record of records) if (!record.ended) observer?.end(record, errorType);
     // Stateless HTTP: a session that `initialize` opened ends with its exchange.
     if (sessionId === undefined && observer !== undefined && !adopted) observer.close(errorType);
   };
@@ -104,10 +110,18 @@ export function forward(ctx: ExchangeContext, req: IncomingMessage, res: ServerR
         sessions.adopt(newSession, observer);
         adopted = true;
       }
+      const observe = responseObserver(up, observer, telemetry);
       relayResponse(
         up,
         res,
-        responseObserver(up, observer, telemetry),
+        {
+          push: (chunk) => {
+            observe.push(chunk);
+            resumable ||= observe.resumable();
+          },
+          end: () => observe.end(),
+          resumable: () => observe.resumable(),
+        },
         telemetry,
         () =>
           guard(telemetry, () => {

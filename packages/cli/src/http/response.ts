@@ -58,6 +58,8 @@ export function relayResponse(
 export interface Observe {
   push(chunk: Buffer): void;
   end(): void;
+  /** An event stream whose events carry ids: its replies may still come after it ends, on a resumed stream. */
+  resumable(): boolean;
 }
 
 export function responseObserver(
@@ -65,12 +67,12 @@ export function responseObserver(
   observer: SessionObserver | undefined,
   telemetry: WireTelemetry,
 ): Observe {
-  const none: Observe = { push() {}, end() {} };
+  const none: Observe = { push() {}, end() {}, resumable: () => false };
   if (observer === undefined) return none;
   const onMessage = (m: WireMessage) => guard(telemetry, () => observer.fromServer(m));
   if (isEventStream(up)) {
     const sse = new SseObserver(onMessage, () => telemetry.malformed('transmit', undefined));
-    return { push: (c) => sse.push(c), end: () => sse.end() };
+    return { push: (c) => sse.push(c), end: () => sse.end(), resumable: () => sse.resumable };
   }
   const type = String(up.headers['content-type'] ?? '');
   if (!/^application\/json/i.test(type) || up.statusCode === 202) return none;
@@ -84,6 +86,7 @@ export function responseObserver(
     end() {
       if (scanner.finish() === 'malformed') telemetry.malformed('transmit', undefined);
     },
+    resumable: () => false,
   };
 }
 

@@ -5,6 +5,7 @@ const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
 const DATA = Buffer.from('data');
+const ID = Buffer.from('id');
 const NEWLINE = Buffer.from('\n');
 
 const enum Mode {
@@ -30,6 +31,8 @@ export class SseObserver {
   private offset = 0;
   /** Messages of the event being read: reported when it is dispatched (an unfinished one never is). */
   private messages: WireMessage[] = [];
+  /** Whether an event carried an `id`: the client can resume the stream after it (Last-Event-ID). */
+  resumable = false;
 
   constructor(
     private readonly onMessage: (m: WireMessage) => void,
@@ -101,6 +104,7 @@ export class SseObserver {
       return;
     }
     if (!this.isData()) {
+      if (!this.fieldTooLong && ID.equals(Buffer.from(this.field))) this.resumable = true;
       this.mode = Mode.Skip;
       return;
     }
