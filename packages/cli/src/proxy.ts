@@ -110,8 +110,10 @@ class SessionTable implements Sessions {
     return new SessionObserver(this.telemetry);
   }
 
-  adopt(id: string, observer: SessionObserver) {
-    if (this.byId.size < 10_000) this.byId.set(id, observer);
+  adopt(id: string, observer: SessionObserver): boolean {
+    if (this.byId.size >= 10_000) return false;
+    this.byId.set(id, observer);
+    return true;
   }
 
   end(id: string, errorType: string) {

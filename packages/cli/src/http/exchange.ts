@@ -21,7 +21,8 @@ export interface Sessions {
   ensure(id: string): SessionObserver;
   /** A fresh observer for a request without a session id. */
   anonymous(): SessionObserver;
-  adopt(id: string, observer: SessionObserver): void;
+  /** Files `observer` under `id`; false when the table is full (the session then ends with its exchange). */
+  adopt(id: string, observer: SessionObserver): boolean;
   end(id: string, errorType: string): void;
 }
 
@@ -73,7 +74,10 @@ export function forward(ctx: ExchangeContext, req: IncomingMessage, res: ServerR
     // Resumable: the requests stay in flight in their session, ended by a reply on the
     // stream the client resumes with Last-Event-ID, or when the session ends
     // (a disconnection is not a cancellation: MCP, Streamable HTTP, resumability).
-    const keep = resumable && (sessionId !== undefined || adopted);
+    const filed =
+      adopted ||
+      (sessionId !== undefined && observer !== undefined && sessions.get(sessionId) === observer);
+    const keep = resumable && filed;
     if (!keep) for (const record of records) if (!record.ended) observer?.end(record, errorType);
     // Stateless HTTP: a session that `initialize` opened ends with its exchange.
     if (sessionId === undefined && observer !== undefined && !adopted) observer.close(errorType);
@@ -107,8 +111,7 @@ export function forward(ctx: ExchangeContext, req: IncomingMessage, res: ServerR
       const status = up.statusCode ?? 502;
       const newSession = up.headers['mcp-session-id'];
       if (typeof newSession === 'string' && sessionId === undefined && observer !== undefined) {
-        sessions.adopt(newSession, observer);
-        adopted = true;
+        adopted = sessions.adopt(newSession, observer);
       }
       const observe = responseObserver(up, observer, telemetry);
       relayResponse(
