@@ -69,14 +69,31 @@ export async function runWrap(
   const telemetry = started.telemetry;
   const session = new SessionObserver(telemetry);
 
-  let child: ChildProcess;
+  // Signals are ours before the server starts: one that arrives while it starts
+  // (a busy machine can pause us between the spawn and the next line) is passed on.
+  let child: ChildProcess | undefined;
+  let early: NodeJS.Signals | undefined;
+  const signalHandlers = FORWARDED_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (child === undefined) early ??= signal;
+      else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  const removeSignalHandlers = () => {
+    for (const [signal, handler] of signalHandlers) process.removeListener(signal, handler);
+  };
   try {
     child = spawn(args.command, args.args, { stdio: ['pipe', 'pipe', 'inherit'] });
   } catch (err) {
+    removeSignalHandlers();
     diagnostics.say(`wrap: cannot run ${diagnostics.quote(args.command)}: ${describe(err)}`);
     await started.shutdown();
     return 127;
   }
+  if (early !== undefined) child.kill(early);
+  const server = child;
 
   let initializeTimer: NodeJS.Timeout | undefined;
   const guard = new Guard(diagnostics);
@@ -110,8 +127,8 @@ export async function runWrap(
     },
   });
 
-  const toChild = child.stdin!;
-  const fromChild = child.stdout!;
+  const toChild = server.stdin!;
+  const fromChild = server.stdout!;
   relay(io.stdin, toChild, up, guard);
   relay(fromChild, io.stdout, down, guard);
   toChild.on('error', () => {
@@ -121,14 +138,6 @@ export async function runWrap(
     // the host closed our stdout: nothing left to deliver the server's replies to
   });
 
-  const signalHandlers = FORWARDED_SIGNALS.map((signal) => {
-    const handler = () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    process.on(signal, handler);
-    return [signal, handler] as const;
-  });
-
   const status = await new Promise<number>((resolve) => {
     let done = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -136,18 +145,18 @@ export async function runWrap(
       done = true;
       resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
     };
-    child.once('error', (err) => {
+    server.once('error', (err) => {
       diagnostics.say(`wrap: cannot run ${diagnostics.quote(args.command)}: ${describe(err)}`);
       finish((err as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126, null);
     });
-    child.once('close', finish);
+    server.once('close', finish);
     // A grandchild that inherited the server's stdout can keep 'close' from coming.
-    child.once('exit', (code, signal) => {
+    server.once('exit', (code, signal) => {
       setTimeout(() => finish(code, signal), 2000).unref();
     });
   });
 
-  for (const [signal, handler] of signalHandlers) process.removeListener(signal, handler);
+  removeSignalHandlers();
   if (initializeTimer !== undefined) clearTimeout(initializeTimer);
   guard.run(() => {
     if ([...session.pending.values()].some((r) => r.method === 'initialize')) {
