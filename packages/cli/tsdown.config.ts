@@ -5,7 +5,7 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   sourcemap: true,
   clean: false,
 });
