@@ -161,6 +161,12 @@ const setups = [
   await httpSetup('proxy (metrics + spans)', true, spanEnv),
 ];
 const m = machine();
+const sdkVersion = JSON.parse(
+  readFileSync(
+    join(ROOT, 'packages/node/node_modules/@opentelemetry/sdk-metrics/package.json'),
+    'utf8',
+  ),
+).version;
 
 const call = (client, i) => client.callTool({ name: 'echo', arguments: { text: `hello ${i}` } });
 for (const s of setups) for (let i = 0; i < WARMUP; i++) await call(s.client, i);
@@ -221,7 +227,8 @@ and responses, both without telemetry. All eight setups run at once and take tur
 process involved (client, server, wrap/proxy) per call, from \`/proc\` (10 ms ticks, summed over the run); "of
 which wrap/proxy" is that process alone. Run: \`pnpm build && node bench/cli-wrap-proxy.mjs\`.
 
-Machine: ${m.cpu}, ${m.nproc} cores (shared), Node ${m.node}, load average ${m.load} at start, ${m.date}.
+Machine: ${m.cpu}, ${m.nproc} cores (shared), Node ${m.node}, OpenTelemetry JS SDK ${sdkVersion}, load average ${m.load}
+at start, ${m.date}.
 
 | setup | latency p50 µs | added p50 | latency p99 µs | CPU µs per call | added CPU | of which wrap/proxy |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
