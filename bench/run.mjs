@@ -4,7 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const scripts = ['prometheus-serialize.mjs', 'mcp-server.mjs', 'llm-stream.mjs'];
+const scripts = [
+  'prometheus-serialize.mjs',
+  'mcp-server.mjs',
+  'llm-stream.mjs',
+  'cli-wrap-proxy.mjs',
+];
 const args = process.argv.slice(2);
 let failed = 0;
 for (const script of scripts) {

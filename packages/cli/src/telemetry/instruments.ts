@@ -1,0 +1,106 @@
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  MeterProvider,
+  ObservableResult,
+} from '@opentelemetry/api';
+import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+import { ATTR_NETWORK_IO_DIRECTION, METRIC_MALFORMED_MESSAGES } from './names.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
+
+/**
+ * The server-side MCP instruments, with the names, units, buckets and labels
+ * of `@mcpmeter/instrumentation-mcp` (docs/mcp-server.md), so that the mixin's
+ * rules and dashboards read a wrapped server like an instrumented one.
+ */
+export class WireInstruments {
+  readonly duration: Histogram;
+  readonly sessionDuration: Histogram;
+  private readonly malformedCounter: Counter;
+  /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
+  readonly operationAttrs = new AttributeSetCache([
+    semconv.ATTR_MCP_METHOD_NAME,
+    semconv.ATTR_GEN_AI_TOOL_NAME,
+    semconv.ATTR_GEN_AI_PROMPT_NAME,
+    semconv.ATTR_ERROR_TYPE,
+    semconv.ATTR_GEN_AI_OPERATION_NAME,
+    semconv.ATTR_MCP_PROTOCOL_VERSION,
+    semconv.ATTR_NETWORK_TRANSPORT,
+  ]);
+  /** Keys: error.type, protocol version, transport. */
+  readonly sessionAttrs = new AttributeSetCache([
+    semconv.ATTR_ERROR_TYPE,
+    semconv.ATTR_MCP_PROTOCOL_VERSION,
+    semconv.ATTR_NETWORK_TRANSPORT,
+  ]);
+  private readonly methodAttrs = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME]);
+  private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
+  private readonly directionAttrs = new AttributeSetCache([ATTR_NETWORK_IO_DIRECTION]);
+  /** In flight by (bounded) method. */
+  readonly activeRequests = new Map<string, number>();
+  private activeSessions = 0;
+
+  constructor(
+    meterProvider: MeterProvider,
+    private readonly transport: string,
+  ) {
+    const meter: Meter = meterProvider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+    const advice = { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] };
+    this.duration = meter.createHistogram(semconv.METRIC_MCP_SERVER_OPERATION_DURATION, {
+      description: 'Duration of MCP requests handled by the server.',
+      unit: 's',
+      advice,
+    });
+    this.sessionDuration = meter.createHistogram(semconv.METRIC_MCP_SERVER_SESSION_DURATION, {
+      description: 'Duration of MCP sessions as seen by the server.',
+      unit: 's',
+      advice,
+    });
+    meter
+      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_REQUESTS, {
+        description: 'MCP requests being handled by the server now (not in semconv).',
+        unit: '{request}',
+      })
+      .addCallback((result: ObservableResult) => {
+        for (const [method, n] of this.activeRequests) {
+          result.observe(n, this.methodAttrs.get(method));
+        }
+      });
+    meter
+      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_SESSIONS, {
+        description: 'MCP sessions open on the server now (not in semconv).',
+        unit: '{session}',
+      })
+      .addCallback((result: ObservableResult) => {
+        result.observe(this.activeSessions, this.transportAttrs.get(this.transport));
+      });
+    this.malformedCounter = meter.createCounter(METRIC_MALFORMED_MESSAGES, {
+      description:
+        'Lines or events on the wire that are not JSON-RPC, passed through unchanged (not in semconv).',
+      unit: '{message}',
+    });
+  }
+
+  requestStarted(method: string): void {
+    this.activeRequests.set(method, (this.activeRequests.get(method) ?? 0) + 1);
+  }
+
+  requestEnded(method: string): void {
+    this.activeRequests.set(method, (this.activeRequests.get(method) ?? 1) - 1);
+  }
+
+  sessionStarted(): void {
+    this.activeSessions++;
+  }
+
+  sessionEnded(seconds: number, attrs: Attributes): void {
+    this.activeSessions--;
+    this.sessionDuration.record(seconds, attrs);
+  }
+
+  malformed(direction: 'receive' | 'transmit'): void {
+    this.malformedCounter.add(1, this.directionAttrs.get(direction));
+  }
+}
