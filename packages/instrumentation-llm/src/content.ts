@@ -80,6 +80,8 @@ export function inputMessages(format: WireFormat, body: unknown): Message[] {
   };
   switch (format) {
     case 'openai.chat':
+    case 'ollama.chat':
+    case 'bedrock.invoke':
     case 'anthropic.messages':
       if (format === 'anthropic.messages' && b.system !== undefined) push('system', b.system);
       if (Array.isArray(b.messages))

@@ -34,6 +34,10 @@ export interface OperationInit {
    * no span is started; that span is enriched instead.
    */
   ownSpan: boolean;
+  /** A local model (Ollama): costs 0 unless a price override matches. */
+  localModel?: boolean;
+  /** Price by the request model (Bedrock's model / inference-profile id), not the response's. */
+  priceByRequestModel?: boolean;
 }
 
 export interface EndOutcome {

@@ -1,0 +1,114 @@
+import * as dc from 'node:diagnostics_channel';
+import type { WireCall } from './call.js';
+import type { WireCapture } from './capture.js';
+
+/*
+ * Node's fetch (and the npm `undici`) through undici's diagnostics channels:
+ * `undici:request:create` (method, origin, path, body), `:headers` (status and
+ * headers), `:bodyChunkReceived` (each response chunk, undici >= 7 — Node 24),
+ * `:trailers` (the end) and `:error`. No function is patched; the response
+ * bytes are observed as undici receives them, and the application reads the
+ * same Response it would without mcpmeter.
+ * https://github.com/nodejs/undici/blob/main/docs/docs/api/DiagnosticsChannel.md
+ */
+
+interface UndiciRequest {
+  origin?: unknown;
+  path?: unknown;
+  method?: unknown;
+  body?: unknown;
+}
+
+const CALL = Symbol('mcpmeter.wire-call');
+type Tagged = UndiciRequest & { [CALL]?: WireCall };
+
+/** True when this Node's undici publishes response body chunks (undici 7+). */
+export function undiciChannelsSuffice(): boolean {
+  const major = Number((process.versions as { undici?: string }).undici?.split('.')[0]);
+  return Number.isFinite(major) && major >= 7;
+}
+
+export function subscribeUndici(capture: WireCapture): () => void {
+  const handlers: [string, (message: unknown) => void][] = [
+    [
+      'undici:request:create',
+      (m) => {
+        const request = (m as { request?: Tagged }).request;
+        if (request === undefined || typeof request.method !== 'string') return;
+        const origin = request.origin;
+        const originText =
+          typeof origin === 'string' ? origin : origin instanceof URL ? origin.origin : undefined;
+        if (originText === undefined || typeof request.path !== 'string') return;
+        const sep = originText.indexOf('://');
+        if (sep === -1) return;
+        const call = capture.start(request.method.toUpperCase(), {
+          protocol: originText.slice(0, sep + 1),
+          host: originText.slice(sep + 3).replace(/\/$/, ''),
+          path: request.path,
+        });
+        if (call === undefined) return;
+        request[CALL] = call;
+        const body = request.body;
+        call.begin(typeof body === 'string' || body instanceof Uint8Array ? body : undefined);
+      },
+    ],
+    [
+      'undici:request:headers',
+      (m) => {
+        const { request, response } = m as {
+          request?: Tagged;
+          response?: { statusCode?: unknown; headers?: unknown };
+        };
+        const call = request?.[CALL];
+        if (call === undefined || typeof response?.statusCode !== 'number') return;
+        call.response(response.statusCode, headerValue(response.headers, 'content-type'));
+      },
+    ],
+    [
+      'undici:request:bodyChunkReceived',
+      (m) => {
+        const { request, chunk } = m as { request?: Tagged; chunk?: unknown };
+        if (chunk instanceof Uint8Array) request?.[CALL]?.chunk(chunk);
+      },
+    ],
+    [
+      'undici:request:trailers',
+      (m) => {
+        const request = (m as { request?: Tagged }).request;
+        request?.[CALL]?.end();
+      },
+    ],
+    [
+      'undici:request:error',
+      (m) => {
+        const { request, error } = m as { request?: Tagged; error?: unknown };
+        request?.[CALL]?.error(error);
+      },
+    ],
+  ];
+  const safe = handlers.map(([name, fn]): [string, (message: unknown) => void] => [
+    name,
+    (message) => {
+      try {
+        fn(message);
+      } catch {
+        // never into the host: a failure here only loses this call's telemetry
+      }
+    },
+  ]);
+  for (const [name, fn] of safe) dc.subscribe(name, fn);
+  return () => {
+    for (const [name, fn] of safe) dc.unsubscribe(name, fn);
+  };
+}
+
+/** A header from undici's raw `[name, value, name, value…]` list (Buffers or strings). */
+function headerValue(headers: unknown, wanted: string): string {
+  if (!Array.isArray(headers)) return '';
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = String(headers[i]);
+    if (name.length === wanted.length && name.toLowerCase() === wanted)
+      return String(headers[i + 1]);
+  }
+  return '';
+}
