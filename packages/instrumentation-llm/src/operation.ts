@@ -34,6 +34,8 @@ export interface OperationInit {
    * no span is started; that span is enriched instead.
    */
   ownSpan: boolean;
+  /** `performance.now()` when the call began, if before this object was built (the wire capture). */
+  startedAt?: number;
   /** A local model (Ollama): costs 0 unless a price override matches. */
   localModel?: boolean;
   /** Price by the request model (Bedrock's model / inference-profile id), not the response's. */
@@ -53,7 +55,7 @@ export interface EndOutcome {
  * when it ends, however it ends.
  */
 export class LlmOperation implements PayloadSink {
-  readonly startedAt = performance.now();
+  readonly startedAt: number;
   readonly span: Span | undefined;
   /** The context to run the SDK call in: carries the span and this operation. */
   readonly context: Context;
@@ -80,13 +82,19 @@ export class LlmOperation implements PayloadSink {
     readonly telemetry: LlmTelemetry,
     readonly init: OperationInit,
   ) {
+    this.startedAt = init.startedAt ?? performance.now();
     const parent = context.active();
     this.parentSpan = trace.getSpan(parent);
     if (init.ownSpan) {
       const model = init.requestModel;
       this.span = telemetry.tracer.startSpan(
         model === undefined ? init.operation : `${init.operation} ${model}`,
-        { kind: SpanKind.CLIENT, attributes: this.startAttributes() },
+        {
+          kind: SpanKind.CLIENT,
+          attributes: this.startAttributes(),
+          startTime:
+            init.startedAt === undefined ? undefined : performance.timeOrigin + init.startedAt,
+        },
         parent,
       );
     }

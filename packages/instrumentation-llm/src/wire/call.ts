@@ -34,6 +34,8 @@ export class WireCall {
   private op: LlmOperation | undefined;
   private body: BodyObserver | undefined;
   private done = false;
+  /** When the request was created: the operation may start later, once its body was written. */
+  private readonly createdAt = performance.now();
 
   constructor(
     private readonly telemetry: LlmTelemetry,
@@ -55,7 +57,12 @@ export class WireCall {
 
   private startOperation(body: Record<string, unknown> | undefined): LlmOperation {
     const { endpoint, route } = this;
-    const model = (typeof body?.model === 'string' ? body.model : undefined) ?? route.pathModel;
+    const bodyModel = typeof body?.model === 'string' ? body.model : undefined;
+    // Gemini and Bedrock name the model in the path (Gemini bodies may repeat it as `models/…`).
+    const model =
+      endpoint.api === 'gemini' || endpoint.api === 'bedrock'
+        ? (route.pathModel ?? bodyModel)
+        : (bodyModel ?? route.pathModel);
     const stream =
       route.stream ??
       (route.format.startsWith('ollama.') ? body?.stream !== false : body?.stream === true);
@@ -77,6 +84,7 @@ export class WireCall {
       ownSpan: foreign === undefined,
       serverAddress: hostnameOf(this.request.host),
       serverPort: port,
+      startedAt: this.createdAt,
     });
     op.foreignSpan = foreign;
     this.stream = stream;

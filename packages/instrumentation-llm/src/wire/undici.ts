@@ -20,7 +20,10 @@ interface UndiciRequest {
 }
 
 const CALL = Symbol('mcpmeter.wire-call');
-type Tagged = UndiciRequest & { [CALL]?: WireCall };
+const BODY = Symbol('mcpmeter.wire-body');
+/** Largest request body kept for the model name; past it the call starts without one. */
+const MAX_BODY = 4 * 1024 * 1024;
+type Tagged = UndiciRequest & { [CALL]?: WireCall; [BODY]?: { parts: Buffer[]; size: number } };
 
 /** True when this Node's undici publishes response body chunks (undici 7+). */
 export function undiciChannelsSuffice(): boolean {
@@ -49,7 +52,37 @@ export function subscribeUndici(capture: WireCapture): () => void {
         if (call === undefined) return;
         request[CALL] = call;
         const body = request.body;
-        call.begin(typeof body === 'string' || body instanceof Uint8Array ? body : undefined);
+        if (body === null || body === undefined) call.begin(undefined);
+        else if (typeof body === 'string' || body instanceof Uint8Array) call.begin(body);
+        // fetch hands undici its body as an async iterator: read it as it is sent.
+        else request[BODY] = { parts: [], size: 0 };
+      },
+    ],
+    [
+      'undici:request:bodyChunkSent',
+      (m) => {
+        const { request, chunk } = m as { request?: Tagged; chunk?: unknown };
+        const body = request?.[BODY];
+        if (body === undefined || body.size > MAX_BODY) return;
+        const buf =
+          typeof chunk === 'string'
+            ? Buffer.from(chunk)
+            : chunk instanceof Uint8Array
+              ? Buffer.from(chunk)
+              : undefined;
+        if (buf === undefined) return;
+        body.size += buf.byteLength;
+        if (body.size <= MAX_BODY) body.parts.push(buf);
+      },
+    ],
+    [
+      'undici:request:bodySent',
+      (m) => {
+        const request = (m as { request?: Tagged }).request;
+        const body = request?.[BODY];
+        if (request === undefined || body === undefined) return;
+        request[BODY] = undefined;
+        request[CALL]?.begin(body.size <= MAX_BODY ? Buffer.concat(body.parts) : undefined);
       },
     ],
     [
