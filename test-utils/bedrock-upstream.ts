@@ -5,7 +5,7 @@
  * HTTP/1.1. Streams use the AWS event-stream framing with real prelude and
  * message CRC32s (the SDK verifies them). Usage as in llm-wire-upstreams.ts.
  */
-import { createServer as createH1 } from 'node:http';
+import { createServer as createH1, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   createServer as createH2,
   type Http2ServerRequest,
@@ -63,8 +63,13 @@ export function converseUsage(u: {
   };
 }
 
-type Res = Http2ServerResponse | import('node:http').ServerResponse;
-type Req = Http2ServerRequest | import('node:http').IncomingMessage;
+/** What the handler needs of an HTTP/1.1 or HTTP/2 compatibility response. */
+interface Res {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: Buffer | string): boolean;
+  end(chunk?: Buffer | string): unknown;
+}
+type Req = Http2ServerRequest | IncomingMessage;
 
 export async function startBedrockUpstream(
   options: { http1?: boolean } = {},
@@ -72,7 +77,7 @@ export async function startBedrockUpstream(
   const sent: WireUpstream['sent'] = [];
   const requests: WireUpstream['requests'] = [];
   const handle = (req: Req, res: Res, raw: Buffer) => {
-    const f = readFake(req as import('node:http').IncomingMessage, raw);
+    const f = readFake(req as IncomingMessage, raw);
     requests.push({ path: f.path, body: f.body });
     const m = /^\/model\/([^/]+)\/([a-z-]+)$/.exec(f.path);
     if (m === null) {
@@ -192,10 +197,10 @@ export async function startBedrockUpstream(
       }),
     );
   };
-  const onRequest = (req: Req, res: Res) => {
+  const onRequest = (req: Req, res: Http2ServerResponse | ServerResponse) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(parts)));
+    req.on('end', () => handle(req, res as unknown as Res, Buffer.concat(parts)));
   };
   const server = options.http1 ? createH1(onRequest) : createH2(onRequest);
   const sessions = new Set<{ destroy(): void }>();

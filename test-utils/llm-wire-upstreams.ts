@@ -22,7 +22,7 @@ export interface WireUpstream {
 export interface FakeRequest {
   path: string;
   body: Record<string, unknown>;
-  usage: Required<FakeUsage>;
+  usage: typeof DEFAULT_USAGE;
   chunks: number;
   scenario: string;
   header(name: string): string | undefined;
@@ -49,7 +49,7 @@ export function readFake(req: IncomingMessage, raw: Buffer): FakeRequest {
     usage: {
       ...DEFAULT_USAGE,
       ...(usageHeader ? (JSON.parse(usageHeader) as FakeUsage) : {}),
-    } as Required<FakeUsage>,
+    },
     chunks: Number(header('x-fake-chunks') ?? 3),
     scenario: header('x-fake-scenario') ?? '',
     header,

@@ -99,7 +99,7 @@ function observe(response: Response, call: WireCall): Response {
       call.end();
       return response;
     }
-    const reader = body.getReader();
+    const reader = (body as ReadableStream<Uint8Array>).getReader();
     const observed = new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
