@@ -39,6 +39,14 @@ export function instrumentFetch<F extends FetchFn>(fetchFn: F, options: Instrume
     diag.error(`mcpmeter: instrumentFetch() failed; fetch is returned as it was: ${String(err)}`);
     return fetchFn;
   }
+  return captureFetch(fetchFn, capture);
+}
+
+/**
+ * `fetchFn` with every call the capture recognises recorded; the inner call
+ * runs with the zero-code wire capture suppressed, so it is not recorded twice.
+ */
+export function captureFetch<F extends FetchFn>(fetchFn: F, capture: WireCapture): F {
   const wrapped = function mcpmeterFetch(
     input: string | URL | Request,
     init?: RequestInit,

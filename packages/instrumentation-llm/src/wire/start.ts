@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { captureFetch } from '../fetch.js';
 import type { LlmTelemetry } from '../telemetry.js';
 import type { LlmEndpoint } from '../types.js';
 import { WireCapture } from './capture.js';
@@ -8,12 +9,30 @@ import { subscribeUndici, undiciChannelsSuffice } from './undici.js';
 
 export type Transport = 'fetch' | 'http' | 'http2';
 
-/** Which transports this Node lets the wire capture see. */
+/**
+ * Which transports this Node lets the wire capture see. `fetch` always: through
+ * undici's channels on Node 24, else by wrapping `globalThis.fetch` (which a
+ * client that kept a reference to fetch before register() does not go through).
+ */
 export function visibleTransports(): Set<Transport> {
-  const out = new Set<Transport>(['http']);
-  if (undiciChannelsSuffice()) out.add('fetch');
+  const out = new Set<Transport>(['http', 'fetch']);
   if (http2ChannelsSuffice()) out.add('http2');
   return out;
+}
+
+const PATCHED = Symbol.for('mcpmeter.instrumentation-llm.global-fetch');
+type Fetch = typeof globalThis.fetch & { [PATCHED]?: true };
+
+/** Node < 24: undici publishes no body chunks, so the global fetch is wrapped instead. */
+function patchGlobalFetch(capture: WireCapture): () => void {
+  const original = globalThis.fetch as Fetch | undefined;
+  if (typeof original !== 'function' || original[PATCHED] === true) return () => undefined;
+  const wrapped = captureFetch(original, capture) as Fetch;
+  wrapped[PATCHED] = true;
+  globalThis.fetch = wrapped;
+  return () => {
+    if (globalThis.fetch === wrapped) globalThis.fetch = original;
+  };
 }
 
 /** Subscribes the wire capture to every transport this Node can show; returns the unsubscriber. */
@@ -23,14 +42,13 @@ export function startWireCapture(
 ): () => void {
   const capture = new WireCapture(telemetry, endpoints);
   const stops: (() => void)[] = [subscribeHttp(capture)];
-  const visible = visibleTransports();
-  if (visible.has('fetch')) stops.push(subscribeUndici(capture));
-  if (visible.has('http2')) stops.push(subscribeHttp2(capture));
-  if (!visible.has('fetch') || !visible.has('http2')) {
+  if (undiciChannelsSuffice()) stops.push(subscribeUndici(capture));
+  else stops.push(patchGlobalFetch(capture));
+  if (http2ChannelsSuffice()) stops.push(subscribeHttp2(capture));
+  else
     diag.debug(
-      `mcpmeter: Node ${process.version} does not publish ${[...(['fetch', 'http2'] as const)].filter((t) => !visible.has(t)).join(' and ')} bodies on diagnostics channels; LLM calls made that way are seen only through SDK hooks or instrumentFetch()`,
+      `mcpmeter: Node ${process.version} has no http2 client diagnostics channels (Node >= 24.1 has); LLM calls over node:http2 are not recorded`,
     );
-  }
   return () => {
     for (const stop of stops) stop();
   };
