@@ -27,7 +27,7 @@ type Fetch = typeof globalThis.fetch & { [PATCHED]?: true };
 function patchGlobalFetch(capture: WireCapture): () => void {
   const original = globalThis.fetch as Fetch | undefined;
   if (typeof original !== 'function' || original[PATCHED] === true) return () => undefined;
-  const wrapped = captureFetch(original, capture) as Fetch;
+  const wrapped: Fetch = captureFetch(original, capture);
   wrapped[PATCHED] = true;
   globalThis.fetch = wrapped;
   return () => {
