@@ -93,6 +93,8 @@ async function run(http1: boolean) {
       'gen_ai.usage.cache_write.input_tokens': DEFAULT_USAGE.cacheCreation,
     });
     expect(s.attributes['error.type']).toBeUndefined();
+    expect(s.attributes['gen_ai.usage.cache_creation.input_tokens']).toBeUndefined();
+    expect(s.attributes['cloud.region']).toBeUndefined(); // a configured endpoint; region comes from a Bedrock host
   }
 }
 
@@ -103,5 +105,39 @@ describe('Bedrock on the wire (zero-code)', () => {
 
   it('the same over HTTP/1.1 (NodeHttpHandler)', async () => {
     await run(true);
+  });
+
+  it('a base model id (anthropic.…-v1:0) is priced as genai-prices prices it; OTEL_SEMCONV_STABILITY_OPT_IN keeps the previous cache-write name too', async () => {
+    const id = 'anthropic.claude-3-5-haiku-20241022-v1:0';
+    process.env.OTEL_SEMCONV_STABILITY_OPT_IN = 'http,gen_ai_cache_creation/dup';
+    try {
+      up = await startBedrockUpstream();
+      h = startWireHarness({ endpoints: [{ baseURL: up.url, providerName: 'aws.bedrock' }] });
+      const client = new BedrockRuntimeClient({
+        region: 'eu-west-1',
+        endpoint: up.url,
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      });
+      await client.send(
+        new ConverseCommand({
+          modelId: id,
+          messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+        }),
+      );
+      client.destroy();
+      const [span] = await spansSettled(h, 1);
+      expect(span!.attributes).toMatchObject({
+        'gen_ai.usage.cache_write.input_tokens': DEFAULT_USAGE.cacheCreation,
+        'gen_ai.usage.cache_creation.input_tokens': DEFAULT_USAGE.cacheCreation,
+      });
+      const all = await h.metrics();
+      expect(tokens(all, 'cache_write')).toBe(DEFAULT_USAGE.cacheCreation);
+      expect(tokens(all, 'cache_creation')).toBe(DEFAULT_USAGE.cacheCreation);
+      expect(
+        Math.abs(costUsd(all) - expectedCost('aws', id, { usage: up.sent[0]!.usage })),
+      ).toBeLessThan(1e-9);
+    } finally {
+      delete process.env.OTEL_SEMCONV_STABILITY_OPT_IN;
+    }
   });
 });
