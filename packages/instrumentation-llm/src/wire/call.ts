@@ -129,6 +129,7 @@ export class WireCall {
   /** The request or its response failed (network error, abort, reset). */
   error(err: unknown): void {
     if (this.done) return;
+    if (this.op === undefined) this.begin(undefined); // failed before its body was sent (refused…)
     this.done = true;
     if (this.body !== undefined) this.body.fail(err);
     else this.op?.end({ error: err });
