@@ -38,6 +38,8 @@ export interface OperationInit {
   startedAt?: number;
   /** A local model (Ollama): costs 0 unless a price override matches. */
   localModel?: boolean;
+  /** The provider reports reasoning tokens beside `completion_tokens`, not inside (xAI): output is their sum. */
+  outputExcludesReasoning?: boolean;
   /** Price by the request model (Bedrock's model / inference-profile id), not the response's. */
   priceByRequestModel?: boolean;
 }
@@ -183,7 +185,10 @@ export class LlmOperation implements PayloadSink {
 
   // --- PayloadSink ------------------------------------------------------------
   setUsage(usage: TokenUsage): void {
-    this.usage = usage;
+    this.usage =
+      this.init.outputExcludesReasoning === true && usage.reasoning !== undefined
+        ? { ...usage, output: (usage.output ?? 0) + usage.reasoning }
+        : usage;
   }
   setResponseModel(model: string): void {
     this.responseModel = model.length > 256 ? model.slice(0, 256) : model;

@@ -47,6 +47,14 @@ export class BodyObserver {
   private readonly feed: (bytes: Uint8Array) => void;
   private readonly close: () => void;
   private terminal = false;
+  /**
+   * The stream's last event was read ([DONE], message_stop, done:true, metadata…): the call can end
+   * now, even if the reader never reads the end of the body (the ollama client stops at done:true).
+   * Not for Gemini, whose usage may follow the chunk with the finish reason.
+   */
+  get finished(): boolean {
+    return this.terminal && this.format !== 'gemini' && this.framing !== 'json';
+  }
   private understood = false;
   private failures = 0;
   private jsonParts: Uint8Array[] | undefined;

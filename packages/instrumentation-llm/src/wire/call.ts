@@ -77,6 +77,8 @@ export class WireCall {
       catalogProvider: endpoint.catalogProvider ?? '',
       localModel: endpoint.catalogProvider === undefined,
       priceByRequestModel: endpoint.api === 'bedrock',
+      // xAI's completion_tokens leave reasoning tokens out (genai-prices' x-ai extractor adds them).
+      outputExcludesReasoning: endpoint.catalogProvider === 'x-ai',
       format: route.format,
       requestModel: model,
       requestAttributes: attrs,
@@ -115,7 +117,10 @@ export class WireCall {
   }
 
   chunk(bytes: Uint8Array): void {
-    this.body?.push(bytes);
+    const body = this.body;
+    if (body === undefined) return;
+    body.push(bytes);
+    if (body.finished) this.end();
   }
 
   /** The response body ended normally. */
