@@ -163,7 +163,7 @@ describe('AWS event-stream decoder', () => {
 
   it('stops at a bad CRC or length', () => {
     const bad = Buffer.from(msg(1));
-    bad[bad.length - 1] ^= 0xff;
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
     const d = new EventStreamDecoder(() => undefined);
     d.push(bad);
     expect(d.broken).toBe('eventstream_crc');
