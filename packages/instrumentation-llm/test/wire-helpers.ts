@@ -53,7 +53,11 @@ export function expectedCost(
 }
 
 /** Waits until `n` spans of this package ended (a stream's span ends after the app read its last byte). */
-export async function spansSettled(h: WireHarness, n: number, ms = 10_000): Promise<ReadableSpan[]> {
+export async function spansSettled(
+  h: WireHarness,
+  n: number,
+  ms = 10_000,
+): Promise<ReadableSpan[]> {
   const until = Date.now() + ms;
   while (h.spans().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
   return h.spans();

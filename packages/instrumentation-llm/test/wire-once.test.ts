@@ -12,7 +12,12 @@ import {
   startFakeUpstream,
   type FakeUpstream,
 } from '../../../test-utils/llm-upstream.js';
-import { instrumentAnthropic, instrumentFetch, instrumentOpenAI } from '../src/index.js';
+import {
+  LlmInstrumentation,
+  instrumentAnthropic,
+  instrumentFetch,
+  instrumentOpenAI,
+} from '../src/index.js';
 import { DURATION, count, costUsd, tokens } from './helpers.js';
 import { expectedCost, spansSettled, startWireHarness, type WireHarness } from './wire-helpers.js';
 
@@ -114,5 +119,38 @@ describe('each call recorded once with wire capture on', () => {
       'responses',
     );
     expect(Math.abs(costUsd(all) - want)).toBeLessThan(1e-9);
+  });
+
+  it('a second LlmInstrumentation enabled next to the first does not record wire calls again', async () => {
+    const second = new LlmInstrumentation({
+      enabled: false,
+      endpoints: [{ baseURL: up.url, providerName: 'openai' }],
+    });
+    second.setTracerProvider(h.otel.tracerProvider);
+    second.setMeterProvider(h.otel.meterProvider);
+    second.enable();
+    try {
+      for (const stream of [false, true]) {
+        const res = await fetch(`${up.baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'gpt-4.1',
+            messages: [],
+            stream,
+            stream_options: stream ? { include_usage: true } : undefined,
+          }),
+        });
+        await res.text();
+      }
+      await spansSettled(h, 2);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(h.spans()).toHaveLength(2);
+      const all = await h.metrics();
+      expect(count(all, DURATION)).toBe(2);
+      expect(tokens(all, 'input')).toBe(2 * DEFAULT_USAGE.input);
+    } finally {
+      second.disable();
+    }
   });
 });

@@ -29,13 +29,18 @@ interface IncomingLike {
   emit: (event: string | symbol, ...args: unknown[]) => boolean;
 }
 
-const CALL = Symbol('mcpmeter.wire-call');
+/**
+ * Marks a request one wire capture took: a second LlmInstrumentation (or a second
+ * copy of this package, ESM next to CJS) leaves it alone, so it is recorded once.
+ */
+export const TAKEN = Symbol.for('mcpmeter.instrumentation-llm.wire-taken');
 
 export function subscribeHttp(capture: WireCapture): () => void {
+  const CALL = Symbol('mcpmeter.wire-call'); // one key per subscription
   const onCreated = (m: unknown) => {
     try {
-      const req = (m as { request?: ClientRequestLike & { [CALL]?: WireCall } }).request;
-      if (req === undefined || typeof req.method !== 'string' || req.method !== 'POST') return;
+      const req = (m as { request?: ClientRequestLike & Record<symbol, unknown> }).request;
+      if (req === undefined || req.method !== 'POST' || req[TAKEN] === true) return;
       const host = req.getHeader?.('host');
       if (typeof host !== 'string' || typeof req.path !== 'string') return;
       const call = capture.start('POST', {
@@ -45,6 +50,7 @@ export function subscribeHttp(capture: WireCapture): () => void {
       });
       if (call === undefined) return;
       req[CALL] = call;
+      req[TAKEN] = true;
       watchRequest(req, call);
     } catch {
       // never into the host
@@ -53,10 +59,10 @@ export function subscribeHttp(capture: WireCapture): () => void {
   const onResponse = (m: unknown) => {
     try {
       const { request, response } = m as {
-        request?: { [CALL]?: WireCall };
+        request?: Record<symbol, unknown>;
         response?: IncomingLike;
       };
-      const call = request?.[CALL];
+      const call = request?.[CALL] as WireCall | undefined;
       if (call === undefined || response === undefined) return;
       const ct = response.headers?.['content-type'];
       call.response(response.statusCode ?? 0, typeof ct === 'string' ? ct : '');

@@ -1,6 +1,6 @@
 import * as dc from 'node:diagnostics_channel';
 import type { WireCapture } from './capture.js';
-import { watchRequest } from './http.js';
+import { TAKEN, watchRequest } from './http.js';
 
 /*
  * node:http2 clients (the AWS SDK's default NodeHttp2Handler for Bedrock):
@@ -11,6 +11,7 @@ import { watchRequest } from './http.js';
  */
 
 interface Http2StreamLike {
+  [TAKEN]?: true;
   write: (...args: unknown[]) => boolean;
   end: (...args: unknown[]) => unknown;
   emit: (event: string | symbol, ...args: unknown[]) => boolean;
@@ -29,7 +30,7 @@ export function subscribeHttp2(capture: WireCapture): () => void {
         stream?: Http2StreamLike;
         headers?: Record<string, unknown>;
       };
-      if (stream === undefined || headers === undefined) return;
+      if (stream === undefined || headers === undefined || stream[TAKEN] === true) return;
       const method = headers[':method'];
       const path = headers[':path'];
       const authority = headers[':authority'];
@@ -42,6 +43,7 @@ export function subscribeHttp2(capture: WireCapture): () => void {
         path,
       });
       if (call === undefined) return;
+      stream[TAKEN] = true;
       // The request side: body (for the model) and errors, as for node:http.
       watchRequest(stream, call);
       // The response side arrives on the same stream object: wrap its emit once more.

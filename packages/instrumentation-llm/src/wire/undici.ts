@@ -19,11 +19,14 @@ interface UndiciRequest {
   body?: unknown;
 }
 
-const CALL = Symbol('mcpmeter.wire-call');
+import { TAKEN } from './http.js';
+
 const BODY = Symbol('mcpmeter.wire-body');
 /** Largest request body kept for the model name; past it the call starts without one. */
 const MAX_BODY = 4 * 1024 * 1024;
-type Tagged = UndiciRequest & { [CALL]?: WireCall; [BODY]?: { parts: Buffer[]; size: number } };
+type Tagged = UndiciRequest & {
+  [key: symbol]: WireCall | { parts: Buffer[]; size: number } | true | undefined;
+};
 
 /** True when this Node's undici publishes response body chunks (undici 7+). */
 export function undiciChannelsSuffice(): boolean {
@@ -32,12 +35,16 @@ export function undiciChannelsSuffice(): boolean {
 }
 
 export function subscribeUndici(capture: WireCapture): () => void {
+  // One key per subscription: each instance follows only the calls it started.
+  const CALL = Symbol('mcpmeter.wire-call');
+  const callOf = (r: Tagged | undefined) => r?.[CALL] as WireCall | undefined;
   const handlers: [string, (message: unknown) => void][] = [
     [
       'undici:request:create',
       (m) => {
         const request = (m as { request?: Tagged }).request;
-        if (request === undefined || typeof request.method !== 'string') return;
+        if (request === undefined || typeof request.method !== 'string' || request[TAKEN] === true)
+          return;
         const origin = request.origin;
         const originText =
           typeof origin === 'string' ? origin : origin instanceof URL ? origin.origin : undefined;
@@ -51,6 +58,7 @@ export function subscribeUndici(capture: WireCapture): () => void {
         });
         if (call === undefined) return;
         request[CALL] = call;
+        request[TAKEN] = true;
         const body = request.body;
         if (body === null || body === undefined) call.begin(undefined);
         else if (typeof body === 'string' || body instanceof Uint8Array) call.begin(body);
@@ -62,7 +70,7 @@ export function subscribeUndici(capture: WireCapture): () => void {
       'undici:request:bodyChunkSent',
       (m) => {
         const { request, chunk } = m as { request?: Tagged; chunk?: unknown };
-        const body = request?.[BODY];
+        const body = request?.[BODY] as { parts: Buffer[]; size: number } | undefined;
         if (body === undefined || body.size > MAX_BODY) return;
         const buf =
           typeof chunk === 'string'
@@ -79,10 +87,10 @@ export function subscribeUndici(capture: WireCapture): () => void {
       'undici:request:bodySent',
       (m) => {
         const request = (m as { request?: Tagged }).request;
-        const body = request?.[BODY];
+        const body = request?.[BODY] as { parts: Buffer[]; size: number } | undefined;
         if (request === undefined || body === undefined) return;
         request[BODY] = undefined;
-        request[CALL]?.begin(body.size <= MAX_BODY ? Buffer.concat(body.parts) : undefined);
+        callOf(request)?.begin(body.size <= MAX_BODY ? Buffer.concat(body.parts) : undefined);
       },
     ],
     [
@@ -92,7 +100,7 @@ export function subscribeUndici(capture: WireCapture): () => void {
           request?: Tagged;
           response?: { statusCode?: unknown; headers?: unknown };
         };
-        const call = request?.[CALL];
+        const call = callOf(request);
         if (call === undefined || typeof response?.statusCode !== 'number') return;
         call.response(response.statusCode, headerValue(response.headers, 'content-type'));
       },
@@ -101,21 +109,21 @@ export function subscribeUndici(capture: WireCapture): () => void {
       'undici:request:bodyChunkReceived',
       (m) => {
         const { request, chunk } = m as { request?: Tagged; chunk?: unknown };
-        if (chunk instanceof Uint8Array) request?.[CALL]?.chunk(chunk);
+        if (chunk instanceof Uint8Array) callOf(request)?.chunk(chunk);
       },
     ],
     [
       'undici:request:trailers',
       (m) => {
         const request = (m as { request?: Tagged }).request;
-        request?.[CALL]?.end();
+        callOf(request)?.end();
       },
     ],
     [
       'undici:request:error',
       (m) => {
         const { request, error } = m as { request?: Tagged; error?: unknown };
-        request?.[CALL]?.error(error);
+        callOf(request)?.error(error);
       },
     ],
   ];
