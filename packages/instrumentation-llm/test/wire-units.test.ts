@@ -195,3 +195,30 @@ describe('splitters', () => {
     expect(got).toEqual(['{"a":1}', '{"b":"é"}', '{"c":3}']);
   });
 });
+
+describe('O(1) memory in the stream length', () => {
+  it('the splitters and the event-stream decoder hold at most one element between chunks', () => {
+    const element = '{"candidates":[{"content":{"parts":[{"text":"tok"}]}}]}';
+    let elements = 0;
+    const arr = new JsonArraySplitter(() => elements++);
+    arr.push(Buffer.from('['));
+    let lines = 0;
+    const nd = new LineSplitter(() => lines++);
+    let messages = 0;
+    const es = new EventStreamDecoder(() => messages++);
+    const frame = eventMessage(
+      { ':event-type': 'contentBlockDelta' },
+      Buffer.from('{"delta":{"text":"tok"}}'),
+    );
+    for (let i = 0; i < 20_000; i++) {
+      arr.push(Buffer.from((i > 0 ? ',' : '') + element));
+      nd.push(Buffer.from(element + '\n'));
+      es.push(frame);
+      // Nothing of a finished element is kept (private state read for the test).
+      expect((arr as unknown as { element: string }).element).toBe('');
+      expect((nd as unknown as { partial: string }).partial).toBe('');
+      expect(es.pending).toBe(0);
+    }
+    expect([elements, lines, messages]).toEqual([20_000, 20_000, 20_000]);
+  });
+});
