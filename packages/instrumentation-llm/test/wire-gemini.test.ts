@@ -73,4 +73,26 @@ describe('Gemini on the wire (zero-code)', () => {
     expect(count(all, TTFC)).toBe(1);
     expect(Math.abs(costUsd(all) - oneCost())).toBeLessThan(1e-9);
   });
+
+  it('captureContent records the Gemini request and the streamed text', async () => {
+    await h.close();
+    h = startWireHarness({
+      endpoints: [{ baseURL: up.url, providerName: 'gcp.gemini' }],
+      captureContent: true,
+    });
+    const ai = new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: up.url } });
+    const stream = await ai.models.generateContentStream({
+      model: MODEL,
+      contents: 'what is the weather',
+      config: { systemInstruction: 'be brief' },
+    });
+    for await (const _ of stream) void _;
+    const [span] = await spansSettled(h, 1);
+    const input = JSON.parse(String(span!.attributes['gen_ai.input.messages'])) as unknown[];
+    expect(input).toEqual([
+      { role: 'system', parts: [{ type: 'text', content: 'be brief' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'what is the weather' }] },
+    ]);
+    expect(String(span!.attributes['gen_ai.output.messages'])).toContain('Hello from the');
+  });
 });
