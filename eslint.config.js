@@ -7,7 +7,7 @@ export default tseslint.config(
       '**/dist/**',
       '**/node_modules/**',
       '**/coverage/**',
-      'compat/sdk3/node_modules/**',
+      'compat/sdk2/node_modules/**',
       '**/*.d.ts',
       '**/*.d.mts',
       '**/*.d.cts',

@@ -76,9 +76,7 @@ async function child(config, instrumented) {
   const { MeterProvider, MetricReader, AggregationTemporality } = await loadRoot(
     '@opentelemetry/sdk-metrics',
   );
-  const { BasicTracerProvider, SimpleSpanProcessor } = await loadRoot(
-    '@opentelemetry/sdk-trace-base',
-  );
+  const { TracerProvider, SimpleSpanProcessor } = await loadRoot('@opentelemetry/sdk-trace');
   class Reader extends MetricReader {
     constructor(fast) {
       super({
@@ -112,7 +110,7 @@ async function child(config, instrumented) {
   api.metrics.setGlobalMeterProvider(fast ? fast.wrap(provider) : provider);
   const drop = { export: (_s, cb) => cb({ code: 0 }), shutdown: () => Promise.resolve() };
   api.trace.setGlobalTracerProvider(
-    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(drop)] }),
+    new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: drop })] }),
   );
   const llm = await import(pathToFileURL(join(PKG, 'dist/index.mjs')).href);
 

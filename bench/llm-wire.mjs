@@ -37,9 +37,7 @@ async function child(config, baseURL) {
   const { MeterProvider, MetricReader, AggregationTemporality } = await loadRoot(
     '@opentelemetry/sdk-metrics',
   );
-  const { BasicTracerProvider, SimpleSpanProcessor } = await loadRoot(
-    '@opentelemetry/sdk-trace-base',
-  );
+  const { TracerProvider, SimpleSpanProcessor } = await loadRoot('@opentelemetry/sdk-trace');
   class Reader extends MetricReader {
     constructor(fast) {
       super({
@@ -64,8 +62,8 @@ async function child(config, baseURL) {
   const meterProvider = fast.wrap(new MeterProvider({ readers: [reader] }));
   api.metrics.setGlobalMeterProvider(meterProvider);
   const drop = { export: (_s, cb) => cb({ code: 0 }), shutdown: () => Promise.resolve() };
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(drop)],
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter: drop })],
   });
   api.trace.setGlobalTracerProvider(tracerProvider);
   const llm = await import(pathToFileURL(join(PKG, 'dist/index.mjs')).href);

@@ -78,12 +78,12 @@ async function sdk() {
   const { AsyncLocalStorageContextManager } = await load('@opentelemetry/context-async-hooks');
   const { MeterProvider, MetricReader } = await load('@opentelemetry/sdk-metrics');
   const {
-    BasicTracerProvider,
+    TracerProvider,
     BatchSpanProcessor,
     AlwaysOnSampler,
     ParentBasedSampler,
     TraceIdRatioBasedSampler,
-  } = await load('@opentelemetry/sdk-trace-base');
+  } = await load('@opentelemetry/sdk-trace');
   class Reader extends MetricReader {
     onShutdown() {
       return Promise.resolve();
@@ -112,12 +112,12 @@ async function sdk() {
     // register({ metrics: { fastHistograms: false } }): every record goes through the SDK.
     sdkMeterProvider: () => new MeterProvider({ readers: [new Reader()] }),
     tracerProvider: (ratio = 1) =>
-      new BasicTracerProvider({
+      new TracerProvider({
         sampler:
           ratio === 1
             ? new AlwaysOnSampler()
             : new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
-        spanProcessors: [new BatchSpanProcessor(drop, { maxQueueSize: 65_536 })],
+        spanProcessors: [new BatchSpanProcessor({ exporter: drop, maxQueueSize: 65_536 })],
       }),
   };
 }

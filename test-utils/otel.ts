@@ -3,8 +3,8 @@
  * manual reader, a tracer provider with an in-memory exporter, W3C propagators
  * and an async-hooks context manager, all registered globally.
  *
- * Tests import the SDK only through this file and `@opentelemetry/sdk-trace-base`
- * / `@opentelemetry/sdk-metrics`, so the SDK 3.x job (compat/sdk3) can swap the
+ * Tests import the SDK only through this file and `@opentelemetry/sdk-trace`
+ * / `@opentelemetry/sdk-metrics`, so the SDK 2.x job (compat/sdk2) can swap the
  * SDK underneath by module aliases without touching a test.
  */
 import { context, diag, metrics, propagation, trace, type Attributes } from '@opentelemetry/api';
@@ -24,11 +24,11 @@ import {
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 
 export class TestMetricReader extends MetricReader {
   constructor() {
@@ -44,7 +44,7 @@ export class TestMetricReader extends MetricReader {
 
 export interface TestTelemetry {
   meterProvider: MeterProvider;
-  tracerProvider: BasicTracerProvider;
+  tracerProvider: TracerProvider;
   reader: TestMetricReader;
   spans: InMemorySpanExporter;
   /** Collects and returns every metric, flattened across scopes. */
@@ -64,8 +64,8 @@ export function setupTelemetry(options: SetupOptions = {}): TestTelemetry {
   const reader = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [reader], views: options.views ?? [] });
   const spans = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(spans)],
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   if (options.global ?? true) {

@@ -14,9 +14,10 @@ export interface Child {
 
 export function startNode(
   args: string[],
-  options: SpawnOptions & { env?: NodeJS.ProcessEnv } = {},
+  options: SpawnOptions & { env?: NodeJS.ProcessEnv; node?: string } = {},
 ): Child {
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], ...options });
+  const { node = process.execPath, ...spawnOptions } = options;
+  const child = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'], ...spawnOptions });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

@@ -18,6 +18,7 @@
  *   STDIO_METRICS_PORT (9465), the HTTP server HTTP_METRICS_PORT (9466)
  *   UPSTREAM_BASE_URL, UPSTREAM_API_KEY, AGENT_MODEL (gpt-4.1-mini)
  *   AGENT_LINGER_MS                 keep running this long after the turn (0), to scrape /metrics
+ *   AGENT_LINGER_UNTIL_STDIN_ENDS   1: stop lingering as soon as stdin ends
  * Prints one JSON line on stdout: the trace id and what the tools answered.
  */
 import { dirname, join } from 'node:path';
@@ -105,7 +106,15 @@ await context.with(propagation.setBaggage(context.active(), bag), () =>
     ),
 );
 
-await sleep(Number(process.env.AGENT_LINGER_MS ?? 0));
+// The linger ends early when stdin ends, if asked to (the demo's --once does that).
+const stopLinger = new AbortController();
+if (process.env.AGENT_LINGER_UNTIL_STDIN_ENDS === '1') {
+  process.stdin.once('end', () => stopLinger.abort()).resume();
+}
+await sleep(Number(process.env.AGENT_LINGER_MS ?? 0), undefined, {
+  signal: stopLinger.signal,
+}).catch(() => {});
+process.stdin.pause();
 await stdioClient.close();
 await httpClient.close();
 await httpServer.stop();

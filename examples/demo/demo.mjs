@@ -1,4 +1,4 @@
-// pnpm demo — the whole mcpmeter story on one machine, offline, in about ten seconds.
+// pnpm demo — the whole mcpmeter story on one machine, offline, in a few seconds.
 //
 //   1. An agent (examples/agent) makes an LLM call and calls tools on two MCP servers
 //      (examples/mcp-server), one over stdio and one over Streamable HTTP — three
@@ -9,7 +9,7 @@
 //      prints the one trace that spans agent → LLM → MCP client → MCP server, and the
 //      exemplar that links a latency bucket to that trace.
 //
-// It keeps serving until Ctrl-C (or exits at once with --once, as its test runs it).
+// It keeps serving until Ctrl-C (or exits as soon as it has printed, with --once, as its test runs it).
 // Everything goes to stderr: mcpmeter keeps stdout clean for stdio MCP servers.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -27,7 +27,7 @@ const metricsUrl = (/** @type {number} */ port) => `http://${host}:${port}/metri
 
 say('mcpmeter demo: starting an agent and two MCP servers (stdio and Streamable HTTP)…');
 const agent = spawn(process.execPath, [agentScript], {
-  stdio: ['ignore', 'pipe', 'pipe'],
+  stdio: ['pipe', 'pipe', 'pipe'],
   env: {
     ...process.env,
     OTEL_EXPORTER_PROMETHEUS_HOST: host,
@@ -37,8 +37,10 @@ const agent = spawn(process.execPath, [agentScript], {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '200',
-    // keep the three processes up while the demo (and you) read their /metrics
-    AGENT_LINGER_MS: once ? '4000' : String(24 * 3600 * 1000),
+    // keep the three processes up while the demo (and you) read their /metrics;
+    // with --once the demo ends the linger by closing the agent's stdin
+    AGENT_LINGER_MS: String(24 * 3600 * 1000),
+    AGENT_LINGER_UNTIL_STDIN_ENDS: once ? '1' : '0',
   },
 });
 let agentErr = '';
@@ -99,7 +101,7 @@ try {
   for (const [title, url, body] of servers) {
     say('');
     say(`${title} — ${url}`);
-    say(`  ${pad('operation')}calls  seconds`);
+    say(`  ${pad('operation')}calls  seconds (total time in the server, all calls)`);
     const sums = series(body, 'mcp_server_operation_duration_seconds_sum');
     for (const c of series(body, 'mcp_server_operation_duration_seconds_count')) {
       const sum = sums.find((x) => operation(x.labels) === operation(c.labels))?.value ?? 0;
@@ -121,6 +123,7 @@ try {
 
   say('');
   say(`Agent (LLM client and MCP client) — ${metricsUrl(agentPort)}`);
+  say(`  ${pad('what    operation model', 34)}${pad('token type', 16)}value`);
   for (const t of series(agentBody, 'gen_ai_client_token_usage_sum')) {
     say(
       `  tokens  ${pad(`${t.labels.gen_ai_operation_name} ${t.labels.gen_ai_request_model}`, 26)}${pad(t.labels.gen_ai_token_type ?? '', 16)}${t.value}`,
@@ -128,9 +131,12 @@ try {
   }
   for (const c of series(agentBody, 'gen_ai_client_cost_usd_total')) {
     say(
-      `  cost    ${pad(`${c.labels.gen_ai_provider_name} ${c.labels.gen_ai_request_model}`, 26)}${pad(c.labels.gen_ai_token_type ?? '', 16)}$${c.value.toFixed(8)} (${c.labels.mcpmeter_price_source})`,
+      `  cost    ${pad(`${c.labels.gen_ai_provider_name} ${c.labels.gen_ai_request_model}`, 26)}${pad(c.labels.gen_ai_token_type ?? '', 16)}$${c.value.toFixed(8)} (price from the ${c.labels.mcpmeter_price_source === 'catalog' ? 'genai-prices catalog' : `${c.labels.mcpmeter_price_source} prices`})`,
     );
   }
+  say(
+    `  ${pad('mcp     operation', 34)}${pad('transport', 16)}calls   (pipe = stdio, tcp = Streamable HTTP)`,
+  );
   for (const c of series(agentBody, 'mcp_client_operation_duration_seconds_count')) {
     say(
       `  mcp     ${pad(operation(c.labels), 26)}${pad(c.labels.network_transport ?? '', 16)}${c.value} call(s)`,
@@ -170,6 +176,7 @@ try {
 
 if (process.exitCode) agent.kill('SIGTERM');
 else if (!once) say('Serving /metrics until Ctrl-C.');
-// With --once the agent's linger ends the run: it closes its MCP servers and exits.
+// With --once, ending the agent's stdin ends its linger: it closes its MCP servers and exits.
+if (once) agent.stdin.end();
 await agentExit;
 await receiver.close();

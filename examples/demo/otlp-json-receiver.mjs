@@ -58,19 +58,24 @@ export async function listenOtlpJson(createServer) {
   };
 }
 
-/** @param {number} n */
+/**
+ * Ports for the three processes of `--once`, which bind them a moment later. They
+ * come from below the kernel's ephemeral range (20000–32767), where no outgoing
+ * connection takes its source port in the meantime, and are checked bindable.
+ * @param {number} n
+ */
 export async function freePorts(n) {
+  /** @type {any[]} the demo destructures as many as it asked for */
   const ports = [];
-  for (let i = 0; i < n; i++) {
-    ports.push(
-      await new Promise((resolve) => {
-        const srv = createNetServer();
-        srv.listen(0, '127.0.0.1', () => {
-          const port = /** @type {import('node:net').AddressInfo} */ (srv.address()).port;
-          srv.close(() => resolve(port));
-        });
-      }),
-    );
+  let port = 20_000 + Math.floor(Math.random() * 12_000);
+  while (ports.length < n) {
+    const candidate = port++;
+    const free = await new Promise((resolve) => {
+      const srv = createNetServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(candidate, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) ports.push(candidate);
   }
   return ports;
 }

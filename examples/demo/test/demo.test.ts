@@ -26,7 +26,9 @@ it('runs the story, prints the metrics URL and series, and writes nothing to std
     /custom tool metric claw_sharpness_level\{gen_ai_tool_name="sharpen_claw"\}: 1 recorded/,
   );
   expect(out).toMatch(/tokens +chat gpt-4\.1-mini +input +120/);
-  expect(out).toMatch(/cost +openai gpt-4\.1-mini +input +\$0\.\d+ \(catalog\)/);
+  expect(out).toMatch(
+    /cost +openai gpt-4\.1-mini +input +\$0\.\d+ \(price from the genai-prices catalog\)/,
+  );
   // the trace: agent span → MCP client span → MCP server span in another process
   expect(out).toMatch(/One trace across three processes — trace_id [0-9a-f]{32}/);
   expect(out).toMatch(

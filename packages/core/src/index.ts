@@ -9,6 +9,7 @@ export {
   SECONDS_BUCKETS,
 } from './buckets.js';
 export { callHook, describeError, errorClassName, safeExecute, warnOnce } from './safe.js';
+export { endSpanSafely, startSpanSafely } from './safe-span.js';
 export * as semconv from './semconv.js';
 export {
   wrapMeterProvider,

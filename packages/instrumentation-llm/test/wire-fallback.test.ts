@@ -17,7 +17,11 @@ import {
  */
 const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('./fixtures/wire-fallback.cjs', import.meta.url));
-const OLD_NODE = '/usr/bin/node';
+/** Node 22.15 from scripts/bootstrap.sh --for-tests (undici 6: no body chunks on its channels), else the system Node if older than 24. */
+const NODE22 = fileURLToPath(
+  new URL('../../../.tools/node22/node_modules/node/bin/node', import.meta.url),
+);
+const OLD_NODE = existsSync(NODE22) ? NODE22 : '/usr/bin/node';
 let oldMajor = 0;
 let up: FakeUpstream;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { calcPrice, extractUsage, findProvider } from '@pydantic/genai-prices';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { LlmInstrumentation, type LlmInstrumentationConfig } from '../src/index.js';
 import { setupTelemetry, type TestTelemetry } from '../../../test-utils/otel.js';
 import type { MetricData } from '@opentelemetry/sdk-metrics';

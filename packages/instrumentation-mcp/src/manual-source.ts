@@ -6,11 +6,25 @@ import type { TelemetrySource } from './source.js';
 import type { McpClientTelemetryOptions, McpServerTelemetryOptions } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
+type ManualConfig = McpServerTelemetryOptions &
+  McpClientTelemetryOptions & { tracerProvider?: TracerProvider; meterProvider?: MeterProvider };
+
+/*
+ * `register({ mcp: {...} })` of @mcpmeter/node leaves its MCP options here, so that
+ * an explicit instrumentMcpServer() / instrumentMcpClient() call need not repeat
+ * them: the call's own options win, register's fill in the rest.
+ */
+const REGISTER_DEFAULTS = Symbol.for('mcpmeter.register.mcp-options');
+
+function withRegisterDefaults(config: ManualConfig): ManualConfig {
+  const defaults = (globalThis as { [REGISTER_DEFAULTS]?: unknown })[REGISTER_DEFAULTS];
+  if (defaults === null || typeof defaults !== 'object') return config;
+  return { ...(defaults as ManualConfig), ...config };
+}
+
 /** The fixed telemetry source of `instrumentMcpServer` / `instrumentMcpClient`. */
-export function manualSource(
-  config: McpServerTelemetryOptions &
-    McpClientTelemetryOptions & { tracerProvider?: TracerProvider; meterProvider?: MeterProvider },
-): TelemetrySource {
+export function manualSource(given: ManualConfig): TelemetrySource {
+  const config = withRegisterDefaults(given);
   const meter = (config.meterProvider ?? metrics.getMeterProvider()).getMeter(
     PACKAGE_NAME,
     PACKAGE_VERSION,

@@ -7,6 +7,7 @@ import {
   type TextMapGetter,
 } from '@opentelemetry/api';
 import { SPEC_METHODS } from './labels.js';
+import { describeError, warnOnce } from '@mcpmeter/core';
 
 /*
  * Trace context travels in `params._meta` (`traceparent`, `tracestate`,
@@ -108,7 +109,16 @@ export function injectMeta<T extends { method?: unknown; params?: unknown }>(
     return request;
   }
   const carrier: Record<string, unknown> = {};
-  propagation.inject(ctx, carrier, metaSetter);
+  try {
+    propagation.inject(ctx, carrier, metaSetter);
+  } catch (err) {
+    // A propagator of the user's that throws costs the propagation, not the request.
+    warnOnce(
+      'propagator-inject',
+      `mcpmeter: the global propagator threw while injecting trace context into _meta (${describeError(err)}); requests go out without it.`,
+    );
+    return request;
+  }
   let added = false;
   const meta: Record<string, unknown> = { ...(existing as Record<string, unknown> | undefined) };
   for (const key of Object.keys(carrier)) {

@@ -58,7 +58,7 @@ class RawSession {
     this.child.process.stdin!.write(JSON.stringify(msg) + '\n');
   }
   /** The answer, or 'no answer' after `timeoutMs` (the SDK drops messages it cannot parse). */
-  request(id: number, method: string, params: unknown, timeoutMs = 3000): Promise<any> {
+  request(id: number, method: string, params: unknown, timeoutMs = 10_000): Promise<any> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve('no answer'), timeoutMs);
       this.waiters.set(id, (msg) => {
@@ -69,11 +69,18 @@ class RawSession {
     });
   }
   async initialize(): Promise<void> {
-    await this.request(0, 'initialize', {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '1.0.0' },
-    });
+    // A process start on a loaded machine can take seconds: wait for the answer.
+    const answer = await this.request(
+      0,
+      'initialize',
+      {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw', version: '1.0.0' },
+      },
+      60_000,
+    );
+    if (answer === 'no answer') throw new Error('the server did not answer initialize');
     this.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
 }

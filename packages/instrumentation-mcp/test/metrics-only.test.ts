@@ -21,9 +21,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
-  BasicTracerProvider,
+  TracerProvider,
   ParentBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 import {
   countOf,
@@ -168,7 +168,7 @@ describe('a request its sampler drops', () => {
     const tel = setupTelemetry({ global: false });
     tels.push(tel);
     // The LLM client a tool calls: samples whatever has no parent, follows a parent otherwise.
-    const downstream = new BasicTracerProvider({
+    const downstream = new TracerProvider({
       sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
     }).getTracer('llm');
     const seen: { recording: boolean; sampledParent: boolean | undefined }[] = [];
@@ -186,7 +186,7 @@ describe('a request its sampler drops', () => {
       });
       instrumentMcpServer(server, {
         meterProvider: tel.meterProvider,
-        tracerProvider: new BasicTracerProvider({ sampler: new AlwaysOffSampler() }),
+        tracerProvider: new TracerProvider({ sampler: new AlwaysOffSampler() }),
       });
       const { client, close } = await connectInMemory(sdk, server);
       try {

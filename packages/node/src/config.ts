@@ -216,7 +216,7 @@ export function resolveConfig(
     if (!(r >= 0 && r <= 1)) {
       fail(
         'OTEL_TRACES_SAMPLER_ARG',
-        `mcpmeter: OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(ratio)} must be a number from 0 to 1 (for example 0.1); the SDK will use 1.`,
+        `mcpmeter: OTEL_TRACES_SAMPLER_ARG=${JSON.stringify(ratio)} must be a number from 0 to 1 (for example 0.1); using 1.`,
       );
     }
   }

@@ -7,9 +7,15 @@
  */
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { register as registerLoader } from 'node:module';
+import { inertReason } from './inert.js';
 import { register } from './sdk.js';
 
-const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-registerLoader('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-register();
-await waitForAllMessagesAcknowledged();
+if (inertReason()) {
+  // An unsupported Node.js (said once) or a package manager's own CLI: no loader hooks.
+  register();
+} else {
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  registerLoader('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  register();
+  await waitForAllMessagesAcknowledged();
+}

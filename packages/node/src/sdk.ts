@@ -18,7 +18,7 @@ import {
   PeriodicExportingMetricReader,
   type MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { installDiagLogger } from './diag-logger.js';
 import { ConfigurationError } from './errors.js';
@@ -29,6 +29,14 @@ import { loadOptionalInstrumentations } from './instrumentations.js';
 import { buildResource } from './resource.js';
 import { installExitFlush, installSignalHandlers } from './signals.js';
 import { createSpanProcessors, probeEndpoint } from './traces.js';
+import { samplerFromEnv } from './sampler.js';
+import { inertReason, type InertReason } from './inert.js';
+import { checkEnvironment, checkOptions } from './settings.js';
+import { formatLine } from './diag-logger.js';
+import { SafeSampler } from './safe-sampler.js';
+
+// Read by @mcpmeter/instrumentation-mcp's instrumentMcpServer() / instrumentMcpClient().
+const MCP_REGISTER_DEFAULTS = Symbol.for('mcpmeter.register.mcp-options');
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { PACKAGE_VERSION } from './version.js';
 import { FastHistograms } from './fast-histograms.js';
@@ -52,29 +60,82 @@ type GlobalWithHandle = typeof globalThis & { [HANDLE]?: RegisterHandle };
  * const telemetry = register({ serviceName: 'weather-mcp' });
  * // … start your MCP server; metrics at http://localhost:9464/metrics
  */
-export function register(options: RegisterOptions = {}): RegisterHandle {
+export function register(options?: RegisterOptions): RegisterHandle {
   const g = globalThis as GlobalWithHandle;
-  const existing = g[HANDLE];
-  if (existing) {
-    diag.debug('mcpmeter: register() was called again; returning the first registration.');
-    return existing;
+  try {
+    const existing = g[HANDLE];
+    if (existing) {
+      diag.debug('mcpmeter: register() was called again; returning the first registration.');
+      return existing;
+    }
+    const inert = inertReason();
+    const handle = inert ? inertHandle(inert) : createHandle(options);
+    g[HANDLE] = handle;
+    return handle;
+  } catch (err) {
+    // A bug of ours must not become the app's: say it once and stay off.
+    const handle = inertHandle({
+      kind: 'unsupported',
+      message: formatLine(
+        `mcpmeter: register() failed (${describeError(err)}); telemetry is off in this process, the app runs on. Please report this with the line above.`,
+      ),
+    });
+    g[HANDLE] = handle;
+    return handle;
   }
-  const handle = createHandle(options);
-  g[HANDLE] = handle;
-  return handle;
 }
 
-function createHandle(options: RegisterOptions): RegisterHandle {
+/** A handle that records nothing and binds nothing (see inert.ts for when). */
+function inertHandle(reason: InertReason): RegisterHandle {
+  // Written directly: the diag logger is part of what stays off.
+  if (reason.kind === 'unsupported') {
+    try {
+      process.stderr.write(`${reason.message}\n`);
+    } catch {
+      // stderr closed: nothing to tell
+    }
+  }
+  // A mounted /metrics keeps answering, so the app's routes need no special case.
+  const body = 'mcpmeter: telemetry is off in this process (see its stderr).\n';
+  return {
+    ready: Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+    meterProvider: new MeterProvider(),
+    tracerProvider: new TracerProvider(),
+    metricsHandler: (_req, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
+    },
+    fetchMetricsHandler: () =>
+      Promise.resolve(
+        new Response(body, {
+          status: 503,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        }),
+      ),
+  };
+}
+
+function createHandle(given: unknown): RegisterHandle {
+  // Every option reaches a check: a value of the wrong shape is said once and
+  // its default used; register() never throws (issue 15).
+  const checked = checkOptions(given);
+  const options = checked.options as RegisterOptions;
   const { config, errors } = resolveConfig(options);
   installDiagLogger(config.logLevel);
   installErrorHandler();
+  for (const p of [...checked.problems, ...checkEnvironment(process.env)]) diag.error(p.message);
   for (const err of errors) diag.error(err.message);
+  // Problems that leave something asked for unserved; `ready` rejects with them.
+  const unserved: ConfigurationError[] = [];
+  if (options.mcp !== false) {
+    (globalThis as Record<symbol, unknown>)[MCP_REGISTER_DEFAULTS] = options.mcp ?? {};
+  }
 
   const resource = buildResource(config, options.resourceAttributes);
   const spanProcessors = config.disabled ? [] : createSpanProcessors(config, options.traces);
-  const tracerProvider = new NodeTracerProvider({
+  const tracerProvider = new TracerProvider({
     resource,
-    sampler: options.traces?.sampler,
+    sampler: new SafeSampler(options.traces?.sampler ?? samplerFromEnv()),
     spanProcessors,
   });
 
@@ -109,7 +170,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
       // Only a malformed auth option gets here: serve nothing rather than serve openly.
       const e = err as ConfigurationError;
       diag.error(e.message);
-      errors.push(e);
+      unserved.push(e);
     }
   } else if (!config.disabled && config.metricsExporter === 'otlp') {
     const exporter =
@@ -162,12 +223,10 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   // pure cost on every request: keep the API's no-op tracer, whose spans carry
   // an incoming trace context through unchanged, and keep context propagation.
   const tracing = spanProcessors.length > 0;
-  if (tracing) {
-    tracerProvider.register({ propagator });
-  } else {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(propagator);
-  }
+  // SDK 3.x has no NodeTracerProvider.register(): set the three globals it used to.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(propagator);
+  if (tracing) trace.setGlobalTracerProvider(tracerProvider);
   if (!metrics.setGlobalMeterProvider(meterProvider)) {
     diag.warn(
       "mcpmeter: another MeterProvider was already registered globally; instrumentations use mcpmeter's own.",
@@ -192,7 +251,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
   let server: MetricsServer | undefined;
   // A span exporter of the user's own replaces OTLP: no collector to probe then.
   const probeOtlp = config.tracesExporter === 'otlp' && !options.traces?.spanExporter;
-  const startup = start(config, metricsHandler, errors, probeOtlp).then((s) => {
+  const startup = start(config, metricsHandler, unserved, probeOtlp).then((s) => {
     server = s;
     if (s) handle.metricsUrl = s.url;
   });
@@ -225,6 +284,7 @@ function createHandle(options: RegisterOptions): RegisterHandle {
       context.disable();
       const g = globalThis as GlobalWithHandle;
       if (g[HANDLE] === handle) delete g[HANDLE];
+      delete (globalThis as Record<symbol, unknown>)[MCP_REGISTER_DEFAULTS];
     })());
 
   handle.ready = startup;
@@ -237,14 +297,16 @@ function createHandle(options: RegisterOptions): RegisterHandle {
 async function start(
   config: ResolvedConfig,
   handler: MetricsRequestHandler | undefined,
-  configErrors: ConfigurationError[],
+  unserved: ConfigurationError[],
   probeOtlp: boolean,
 ): Promise<MetricsServer | undefined> {
-  const problems: ConfigurationError[] = [...configErrors];
+  const problems: ConfigurationError[] = [...unserved];
   let server: MetricsServer | undefined;
-  const probes: Promise<ConfigurationError | undefined>[] = [];
   if (probeOtlp) {
-    probes.push(probeEndpoint(config.otlpTracesEndpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT'));
+    // A collector that starts after the app is normal: said once, never a rejection of `ready`.
+    void probeEndpoint(config.otlpTracesEndpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT').then((down) => {
+      if (down) diag.warn(down.message);
+    });
   }
   if (handler && config.prometheus.mode === 'server') {
     try {
@@ -257,12 +319,6 @@ async function start(
           : new ConfigurationError('OTEL_EXPORTER_PROMETHEUS_PORT', String(err));
       diag.error(e.message);
       problems.push(e);
-    }
-  }
-  for (const probe of await Promise.all(probes)) {
-    if (probe) {
-      diag.error(probe.message);
-      problems.push(probe);
     }
   }
   const [first] = problems;
@@ -279,6 +335,8 @@ function installErrorHandler(): void {
   const seen = new Map<string, number>();
   setGlobalErrorHandler((ex) => {
     const message = describeError(ex);
+    // Said once per outage, with the endpoint, by ReportingSpanExporter.
+    if (/BatchSpanProcessor: span export failed/.test(message)) return;
     const n = seen.get(message) ?? 0;
     if (seen.size < 1000) seen.set(message, n + 1);
     if (n === 0) diag.error(`mcpmeter: ${message}`);

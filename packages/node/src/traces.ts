@@ -8,7 +8,7 @@ import {
   type ReadableSpan,
   type SpanExporter,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { connect } from 'node:net';
 import type { ResolvedConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
@@ -34,7 +34,7 @@ export class ReportingSpanExporter implements SpanExporter {
         } else if (!this.failing) {
           this.failing = true;
           diag.error(
-            `mcpmeter: cannot export spans to ${this.where} (${result.error?.message ?? 'export failed'}). Start a collector there (Jaeger: OTLP/HTTP on port 4318), set OTEL_EXPORTER_OTLP_ENDPOINT to yours, or set OTEL_TRACES_EXPORTER=none. Spans are dropped until it answers; the app is unaffected.`,
+            `mcpmeter: cannot export spans to ${this.where} (${result.error?.message ?? 'export failed'}). Start a collector there (Jaeger: OTLP/HTTP on port 4318), set OTEL_EXPORTER_OTLP_ENDPOINT to yours, or set OTEL_TRACES_EXPORTER=none. Spans are dropped until it answers; the app is unaffected. See docs/troubleshooting.md#spans-do-not-reach-the-collector`,
           );
         }
         // Failures were reported above; hand the SDK a result without the error so
@@ -60,20 +60,30 @@ export function createSpanProcessors(
   config: ResolvedConfig,
   options: TracesOptions | undefined,
 ): SpanProcessor[] {
-  if (options?.spanExporter) return [new BatchSpanProcessor(options.spanExporter)];
+  if (options?.spanExporter) {
+    return [
+      new BatchSpanProcessor({
+        exporter: new ReportingSpanExporter(options.spanExporter, 'your traces.spanExporter'),
+      }),
+    ];
+  }
   switch (config.tracesExporter) {
     case 'none':
       return [];
     case 'console':
       // ConsoleSpanExporter prints with console.dir (stdout); send it to stderr.
-      return [new BatchSpanProcessor(new StderrConsoleSpanExporter())];
+      return [new BatchSpanProcessor({ exporter: new StderrConsoleSpanExporter() })];
     case 'otlp': {
       const opts = { url: config.otlpTracesEndpoint, headers: config.otlpHeaders };
       const inner =
         config.otlpProtocol === 'http/json'
           ? new OTLPHttpJsonTraceExporter(opts)
           : new OTLPProtoTraceExporter(opts);
-      return [new BatchSpanProcessor(new ReportingSpanExporter(inner, config.otlpTracesEndpoint))];
+      return [
+        new BatchSpanProcessor({
+          exporter: new ReportingSpanExporter(inner, config.otlpTracesEndpoint),
+        }),
+      ];
     }
   }
 }
@@ -128,7 +138,7 @@ export function probeEndpoint(
         err
           ? new ConfigurationError(
               setting,
-              `mcpmeter: no OTLP collector answers at ${url} (${err}). Start one (Jaeger: OTLP/HTTP on port 4318), set ${setting} to yours, or set OTEL_TRACES_EXPORTER=none. Telemetry keeps retrying; the app is unaffected.`,
+              `mcpmeter: no OTLP collector answers at ${url} (${err}). Start one (Jaeger: OTLP/HTTP on port 4318), set ${setting} to yours, or set OTEL_TRACES_EXPORTER=none. Telemetry keeps retrying; the app is unaffected. See docs/troubleshooting.md#spans-do-not-reach-the-collector`,
             )
           : undefined,
       );

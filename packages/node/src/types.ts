@@ -5,8 +5,7 @@ import type {
 } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ViewOptions } from '@opentelemetry/sdk-metrics';
-import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Where metrics go. */
@@ -168,7 +167,7 @@ export interface RegisterHandle {
    * global tracer stays the API's no-op one, so spans cost nothing, and an incoming
    * trace context still passes through to outgoing calls.
    */
-  tracerProvider: NodeTracerProvider;
+  tracerProvider: TracerProvider;
   /** Serves the exposition from your own server (any mode, when metrics go to Prometheus). */
   metricsHandler?: MetricsRequestHandler;
   /**

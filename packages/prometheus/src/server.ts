@@ -31,7 +31,7 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   let fix: string;
   switch (err.code) {
     case 'EADDRINUSE':
-      fix = `the port is in use by another process. Set OTEL_EXPORTER_PROMETHEUS_PORT (or the "port" option) to a free port, or stop the other process`;
+      fix = `the port is in use by another process. Set OTEL_EXPORTER_PROMETHEUS_PORT (or the "port" option) to a free port, or stop the other process (see docs/troubleshooting.md#the-metrics-port-is-in-use)`;
       break;
     case 'EACCES':
     case 'EPERM':

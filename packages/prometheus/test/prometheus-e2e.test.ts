@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test-utils/otlp-receiver.js';
 import { startPrometheus, type RunningPrometheus } from '../../../test-utils/prometheus.js';
@@ -33,15 +33,17 @@ describe('real Prometheus scrape with exemplars', () => {
   let authServer: MetricsServer;
   let basicServer: MetricsServer;
   let meterProvider: MeterProvider;
-  let tracerProvider: BasicTracerProvider;
+  let tracerProvider: TracerProvider;
   let timer: NodeJS.Timeout;
   const contextManager = new AsyncLocalStorageContextManager();
 
   beforeAll(async () => {
     context.setGlobalContextManager(contextManager.enable());
     receiver = await startOtlpReceiver();
-    tracerProvider = new BasicTracerProvider({
-      spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: receiver.tracesUrl }))],
+    tracerProvider = new TracerProvider({
+      spanProcessors: [
+        new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.tracesUrl }) }),
+      ],
     });
     const store = new ExemplarStore();
     const reader = new PrometheusReader({ exemplars: store });

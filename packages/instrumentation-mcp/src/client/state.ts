@@ -8,7 +8,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { BoundedValues, OTHER, semconv } from '@mcpmeter/core';
+import { BoundedValues, OTHER, endSpanSafely, semconv, startSpanSafely } from '@mcpmeter/core';
 import {
   ERROR_TYPE_CONNECTION_CLOSED,
   clientErrorType,
@@ -155,7 +155,7 @@ export class ClientState {
           : rawName === target && target !== OTHER
             ? series.spanName
             : `${method} ${rawName.slice(0, MAX_NAME)}`;
-      span = source.tracer.startSpan(name, series.spanOptions, active);
+      span = startSpanSafely(source.tracer, name, series.spanOptions, active);
     }
     const recording = span.isRecording();
     if (recording) this.describeSpan(span, request, transport, peer, rawName, params);
@@ -270,7 +270,7 @@ export class ClientState {
       message,
       record.ownSpan && errorType !== undefined && isClientFailure(errorType),
     );
-    if (record.ownSpan) span.end();
+    if (record.ownSpan) endSpanSafely(span);
   }
 
   private onInitialized(record: OutgoingRecord, version: unknown): void {

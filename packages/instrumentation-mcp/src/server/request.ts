@@ -8,7 +8,15 @@ import {
   type Link,
   type Span,
 } from '@opentelemetry/api';
-import { BoundedValues, OTHER, describeError, errorClassName, semconv } from '@mcpmeter/core';
+import {
+  BoundedValues,
+  OTHER,
+  describeError,
+  endSpanSafely,
+  errorClassName,
+  semconv,
+  startSpanSafely,
+} from '@mcpmeter/core';
 import { requestHeader } from './client-address.js';
 import { describeServerSpan } from './span-attributes.js';
 import { captureValue } from '../content.js';
@@ -135,7 +143,8 @@ export class ServerState {
       let parent = active;
       let links: Link[] | undefined;
       if (remote) ({ parent, links } = serverParent(params, active));
-      span = source.tracer.startSpan(
+      span = startSpanSafely(
+        source.tracer,
         series.spanName,
         links === undefined ? series.spanOptions : { ...series.spanOptions, links },
         parent,
@@ -272,7 +281,7 @@ export class ServerState {
       errorType !== undefined && isServerFault(errorType),
       record.ctx,
     );
-    span.end();
+    endSpanSafely(span);
   }
 
   /**

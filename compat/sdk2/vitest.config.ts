@@ -1,8 +1,11 @@
 /*
  * Runs the suites of the packages that only need @opentelemetry/api (the
- * instrumentations, core and the exposition) against the SDK 3.x line installed
- * in this folder. Workspace packages resolve to their sources so that every
- * @opentelemetry/* import, theirs and the tests', lands on the 3.x copies.
+ * instrumentations, core and the exposition) against the SDK 2.x line and api 1.9
+ * installed in this folder: what a user who brings their own SDK 2.x gets.
+ * Workspace packages resolve to their sources so that every @opentelemetry/*
+ * import, theirs and the tests', lands on the 2.x copies. @mcpmeter/node is SDK 3.x
+ * only: suites that load it in the test process are left to the main job (child
+ * processes still load the built @mcpmeter/node, as users run it).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,8 @@ const otel = [
   'instrumentation',
   'resources',
   'sdk-metrics',
+  'exporter-prometheus',
+  'exporter-trace-otlp-proto',
 ].map((p) => ({
   find: new RegExp(`^@opentelemetry/${p}$`),
   replacement: nm(`@opentelemetry/${p}`),
@@ -41,16 +46,19 @@ export default defineConfig({
     alias: [
       ...mcpmeterAliases,
       ...otel,
-      { find: /^@opentelemetry\/sdk-trace-base$/, replacement: here('./sdk-trace-base-shim.ts') },
-      { find: /^@opentelemetry\/sdk-trace$/, replacement: nm('@opentelemetry/sdk-trace') },
+      {
+        find: /^@opentelemetry\/sdk-trace-base$/,
+        replacement: nm('@opentelemetry/sdk-trace-base'),
+      },
+      { find: /^@opentelemetry\/sdk-trace$/, replacement: here('./sdk-trace-shim.ts') },
     ],
   },
   test: {
-    include: [...PACKAGES.map((p) => `packages/${p}/test/**/*.test.ts`), 'compat/sdk3/*.test.ts'],
+    include: [...PACKAGES.map((p) => `packages/${p}/test/**/*.test.ts`), 'compat/sdk2/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    server: { deps: { inline: [/@mcpmeter\//, /@opentelemetry\//] } },
+    server: { deps: { inline: [/@mcpmeter\//, /@opentelemetry\//, /@anthropic-ai\//] } },
   },
 });
