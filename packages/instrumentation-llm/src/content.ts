@@ -80,6 +80,8 @@ export function inputMessages(format: WireFormat, body: unknown): Message[] {
   };
   switch (format) {
     case 'openai.chat':
+    case 'ollama.chat':
+    case 'bedrock.invoke':
     case 'anthropic.messages':
       if (format === 'anthropic.messages' && b.system !== undefined) push('system', b.system);
       if (Array.isArray(b.messages))
@@ -89,6 +91,24 @@ export function inputMessages(format: WireFormat, body: unknown): Message[] {
       if (typeof b.instructions === 'string') push('system', b.instructions);
       if (typeof b.input === 'string') push('user', b.input);
       else if (Array.isArray(b.input)) for (const m of b.input as Json[]) push(m?.role, m?.content);
+      break;
+    case 'gemini': {
+      const sys = (b.systemInstruction as Json | undefined)?.parts;
+      if (sys !== undefined) push('system', sys);
+      if (typeof b.contents === 'string') push('user', b.contents);
+      else if (Array.isArray(b.contents))
+        for (const c of b.contents as Json[])
+          push(c?.role === 'model' ? 'assistant' : c?.role, c?.parts);
+      break;
+    }
+    case 'bedrock.converse':
+      if (Array.isArray(b.system)) push('system', b.system);
+      if (Array.isArray(b.messages))
+        for (const m of b.messages as Json[]) push(m?.role, m?.content);
+      break;
+    case 'ollama.generate':
+      if (typeof b.system === 'string') push('system', b.system);
+      if (typeof b.prompt === 'string') push('user', b.prompt);
       break;
     case 'openai.embeddings':
       if (typeof b.input === 'string') push('user', b.input);

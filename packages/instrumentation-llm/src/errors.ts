@@ -54,6 +54,12 @@ export function llmErrorType(err: unknown): string | undefined {
     }
     // undici: `TypeError: fetch failed` (refused, reset, DNS) and `terminated` (body cut).
     if (err instanceof TypeError) return ERROR_CONNECTION;
+    // What the wire capture sees below fetch: undici's own errors and Node's system errors.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (/^UND_ERR_.*TIMEOUT$|^ETIMEDOUT$/.test(code)) return ERROR_TIMEOUT;
+      if (/^(UND_ERR_|E[A-Z]+$|ERR_HTTP2_)/.test(code)) return ERROR_CONNECTION;
+    }
   } catch {
     // hostile getters: fall back to the class name
   }

@@ -1,10 +1,8 @@
-import { context, diag } from '@opentelemetry/api';
-import { safeExecute } from '@mcpmeter/core';
-import { formatFromPath } from './formats.js';
-import { LlmOperation, activeOperation } from './operation.js';
-import { attempt, serverOf } from './sdk.js';
+import { diag } from '@opentelemetry/api';
 import { LlmTelemetry } from './telemetry.js';
 import type { LlmEndpoint, LlmTelemetryOptions } from './types.js';
+import type { WireCall } from './wire/call.js';
+import { WireCapture, withoutWireCapture } from './wire/capture.js';
 
 /** Options of {@link instrumentFetch}: `endpoints` says which requests are LLM calls. */
 export interface InstrumentFetchOptions extends LlmTelemetryOptions {
@@ -14,11 +12,12 @@ export interface InstrumentFetchOptions extends LlmTelemetryOptions {
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
- * Wraps a `fetch` so calls to OpenAI-compatible (or Anthropic-compatible)
- * endpoints, chosen by base URL, are recorded like SDK calls: a span, tokens,
- * cost, latency and time to first chunk. Other requests pass through
- * untouched. A request made by an instrumented SDK client (which may use this
- * fetch underneath) is recorded once, by the SDK instrumentation.
+ * Wraps a `fetch` so calls to LLM endpoints, chosen by base URL, are recorded
+ * like SDK calls: a span, tokens, cost, latency and time to first chunk, in
+ * any wire format the endpoint's `api` names (OpenAI, Anthropic, Gemini,
+ * Bedrock, Ollama). Other requests pass through untouched. A request made by
+ * an instrumented SDK client is recorded once, by the SDK instrumentation; a
+ * request recorded here is not recorded again by the zero-code wire capture.
  *
  * @example
  * const fetch2 = instrumentFetch(fetch, {
@@ -27,6 +26,7 @@ type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Re
  */
 export function instrumentFetch<F extends FetchFn>(fetchFn: F, options: InstrumentFetchOptions): F {
   let telemetry: LlmTelemetry;
+  let capture: WireCapture;
   try {
     if (!Array.isArray(options?.endpoints) || options.endpoints.length === 0) {
       diag.error(
@@ -34,78 +34,118 @@ export function instrumentFetch<F extends FetchFn>(fetchFn: F, options: Instrume
       );
     }
     telemetry = new LlmTelemetry(options ?? { endpoints: [] });
+    capture = new WireCapture(() => telemetry, telemetry.endpoints, { builtIns: false });
   } catch (err) {
     diag.error(`mcpmeter: instrumentFetch() failed; fetch is returned as it was: ${String(err)}`);
     return fetchFn;
   }
+  return captureFetch(fetchFn, capture);
+}
+
+/**
+ * `fetchFn` with every call the capture recognises recorded; the inner call
+ * runs with the zero-code wire capture suppressed, so it is not recorded twice.
+ */
+export function captureFetch<F extends FetchFn>(fetchFn: F, capture: WireCapture): F {
   const wrapped = function mcpmeterFetch(
     input: string | URL | Request,
     init?: RequestInit,
   ): Promise<Response> {
-    if (activeOperation() !== undefined) return fetchFn(input, init); // an SDK call records itself
-    const op = safeExecute(
-      () => startFetchOperation(telemetry, input, init),
-      'starting an LLM span',
-    );
-    if (op === undefined) return fetchFn(input, init);
-    return context.with(op.context, () =>
-      attempt(op, () => fetchFn(input, init)).then(
-        (res) => {
-          // `attempt` observes 2xx bodies; an error status ends the operation here (no SDK to retry).
-          if (res.status >= 400) op.end({ errorType: String(res.status), status: res.status });
-          return res;
-        },
-        (err: unknown) => {
-          op.end({ error: err });
-          throw err;
-        },
-      ),
+    let call: WireCall | undefined;
+    try {
+      call = startCall(capture, input, init);
+    } catch {
+      call = undefined;
+    }
+    if (call === undefined) return fetchFn(input, init);
+    const c = call;
+    return withoutWireCapture(() => fetchFn(input, init)).then(
+      (res) => observe(res, c),
+      (err: unknown) => {
+        c.error(err);
+        throw err;
+      },
     );
   };
   return wrapped as F;
 }
 
-function startFetchOperation(
-  telemetry: LlmTelemetry,
+function startCall(
+  capture: WireCapture,
   input: string | URL | Request,
   init: RequestInit | undefined,
-): LlmOperation | undefined {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+): WireCall | undefined {
+  const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
   if (method !== 'POST') return undefined;
-  const endpoint = telemetry.endpointFor(url);
-  if (endpoint === undefined) return undefined;
-  const pathname = new URL(url).pathname;
-  const format = formatFromPath(pathname, endpoint.api ?? 'openai');
-  if (format === undefined) return undefined;
-  const body = parseBody(init?.body);
-  const model = typeof body?.model === 'string' ? body.model : undefined;
-  return new LlmOperation(telemetry, {
-    operation: format === 'openai.embeddings' ? 'embeddings' : 'chat',
-    provider: endpoint.providerName,
-    catalogProvider: endpoint.catalogProvider ?? endpoint.providerName,
-    format,
-    requestModel: model,
-    requestAttributes: body?.stream === true ? { 'gen_ai.request.stream': true } : {},
-    requestBody: body,
-    ownSpan: true,
-    ...serverOf(url),
+  const url = new URL(href);
+  const call = capture.start(method, {
+    protocol: url.protocol,
+    host: url.host,
+    path: url.pathname + url.search,
   });
+  if (call === undefined) return undefined;
+  const body = init?.body;
+  call.begin(
+    typeof body === 'string'
+      ? body
+      : body instanceof Uint8Array
+        ? body
+        : body instanceof ArrayBuffer
+          ? new Uint8Array(body)
+          : undefined,
+  );
+  return call;
 }
 
-/** The JSON request body when it is a string or bytes (a stream body is not read). */
-function parseBody(body: unknown): Record<string, unknown> | undefined {
+/** The same Response, its body passed through the call's observer chunk by chunk (nothing buffered). */
+function observe(response: Response, call: WireCall): Response {
   try {
-    let text: string | undefined;
-    if (typeof body === 'string') text = body;
-    else if (body instanceof Uint8Array) text = Buffer.from(body).toString('utf8');
-    else if (body instanceof ArrayBuffer) text = Buffer.from(body).toString('utf8');
-    if (text === undefined) return undefined;
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
+    call.response(response.status, response.headers.get('content-type') ?? '');
+    const body = response.body;
+    if (body === null) {
+      call.end();
+      return response;
+    }
+    const reader = (body as ReadableStream<Uint8Array>).getReader();
+    const observed = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          let chunk: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            chunk = await reader.read();
+          } catch (err) {
+            call.error(err);
+            controller.error(err);
+            return;
+          }
+          if (chunk.done) {
+            call.end();
+            controller.close();
+            return;
+          }
+          call.chunk(chunk.value);
+          controller.enqueue(chunk.value);
+        },
+        cancel(reason) {
+          const err = new Error('the response body was cancelled by its reader');
+          err.name = 'AbortError';
+          call.error(err);
+          return reader.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const wrapped = new Response(observed, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    for (const key of ['url', 'redirected', 'type'] as const) {
+      Object.defineProperty(wrapped, key, { value: response[key], configurable: true });
+    }
+    return wrapped;
   } catch {
-    return undefined;
+    return response;
   }
 }

@@ -7,7 +7,17 @@ import type { TokenUsage } from './pricing-types.js';
  */
 
 export type WireFormat =
-  'openai.chat' | 'openai.responses' | 'openai.embeddings' | 'anthropic.messages';
+  | 'openai.chat'
+  | 'openai.responses'
+  | 'openai.embeddings'
+  | 'anthropic.messages'
+  | 'gemini'
+  | 'gemini.embeddings'
+  | 'bedrock.converse'
+  | 'bedrock.invoke'
+  | 'ollama.chat'
+  | 'ollama.generate'
+  | 'ollama.embeddings';
 
 /** What a payload told us; the operation merges it. */
 export interface PayloadSink {
@@ -123,6 +133,8 @@ export function readJsonBody(format: WireFormat, value: unknown, sink: PayloadSi
       }
       return;
     }
+    default:
+      return;
   }
 }
 
@@ -230,6 +242,8 @@ export function readStreamEvent(
           return false;
       }
     }
+    default:
+      return false;
   }
 }
 

@@ -4,6 +4,7 @@ export { instrumentAnthropic, instrumentOpenAI } from './manual.js';
 export { instrumentFetch, type InstrumentFetchOptions } from './fetch.js';
 export { genaiPricesCatalog } from './pricing.js';
 export { PRICES_FILE_ENV } from './pricer.js';
+export { ENDPOINTS_ENV } from './wire/endpoints.js';
 export type {
   ContentCaptureOptions,
   LlmEndpoint,
@@ -24,7 +25,11 @@ export {
   METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS,
   METRIC_GEN_AI_CLIENT_COST_UNPRICED,
   METRIC_GEN_AI_CLIENT_COST_USD,
+  METRIC_MCPMETER_LLM_UNPARSED,
+  ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
+  SEMCONV_OPT_IN_CACHE_CREATION_DUP,
   TOKEN_TYPE_CACHE_CREATION,
+  TOKEN_TYPE_CACHE_WRITE,
   TOKEN_TYPE_CACHE_READ,
   TOKEN_TYPE_INPUT,
   TOKEN_TYPE_OUTPUT,

@@ -4,6 +4,8 @@ import {
   isWrapped,
 } from '@opentelemetry/instrumentation';
 import { wrapCreate } from './sdk.js';
+import { LLM_SDKS, nameUnseenSdk } from './wire/presence.js';
+import { startWireCapture, visibleTransports } from './wire/start.js';
 import { LlmTelemetry } from './telemetry.js';
 import { ANTHROPIC_TARGETS, OPENAI_TARGETS, targetPrototype, type Target } from './targets.js';
 import type { LlmInstrumentationConfig } from './types.js';
@@ -26,6 +28,8 @@ type Proto = Record<string, unknown>;
  */
 export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationConfig> {
   private telemetry: LlmTelemetry | undefined;
+  // `declare`: the base constructor calls enable() before field initializers would run.
+  declare private stopWire: (() => void) | undefined;
 
   constructor(config: LlmInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -34,6 +38,36 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
   override setConfig(config: LlmInstrumentationConfig = {}): void {
     super.setConfig(config);
     this.telemetry = undefined; // rebuilt with the new options on next use
+    if (this.stopWire !== undefined) {
+      this.stopWire();
+      this.stopWire = undefined;
+      this.startWire();
+    }
+  }
+
+  override enable(): void {
+    super.enable();
+    this.startWire();
+  }
+
+  override disable(): void {
+    super.disable();
+    this.stopWire?.();
+    this.stopWire = undefined;
+  }
+
+  private wireWanted(): boolean {
+    const option = this.getConfig().captureWire;
+    return option ?? process.env.MCPMETER_LLM_WIRE !== 'false';
+  }
+
+  private startWire(): void {
+    if (this.stopWire !== undefined || !this.wireWanted()) return;
+    try {
+      this.stopWire = startWireCapture(() => this.llm, this.getConfig().endpoints);
+    } catch (err) {
+      this._diag.error(`mcpmeter: LLM wire capture could not start: ${String(err)}`);
+    }
   }
 
   protected override _updateMetricInstruments(): void {
@@ -49,6 +83,32 @@ export class LlmInstrumentation extends InstrumentationBase<LlmInstrumentationCo
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
+    return [...this.sdkPatches(), ...this.unseenSdkChecks()];
+  }
+
+  /**
+   * SDKs whose transport the wire capture cannot see here (an older Node, or
+   * captureWire off) are named once when loaded; nothing of theirs is patched.
+   */
+  private unseenSdkChecks(): InstrumentationNodeModuleDefinition[] {
+    const wire = this.wireWanted();
+    const visible = wire ? visibleTransports() : new Set<string>();
+    return LLM_SDKS.filter((sdk) => !visible.has(sdk.transport)).map(
+      (sdk) =>
+        new InstrumentationNodeModuleDefinition(sdk.name, ['*'], (exports: unknown) => {
+          nameUnseenSdk(
+            sdk.name,
+            sdk.transport,
+            wire
+              ? `Node ${process.version} does not publish ${sdk.transport} bodies on diagnostics channels (Node >= 24.1 does); pass instrumentFetch() as its fetch, or upgrade Node`
+              : 'wire capture is off (captureWire: false or MCPMETER_LLM_WIRE=false)',
+          );
+          return exports;
+        }),
+    );
+  }
+
+  private sdkPatches(): InstrumentationNodeModuleDefinition[] {
     return [
       new InstrumentationNodeModuleDefinition(
         'openai',

@@ -124,7 +124,7 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
  * a model, a finish reason or an error are parsed. A false positive only costs
  * a parse; a delta never carries usage in any of these APIs.
  */
-function mayMatter(format: WireFormat, data: string): boolean {
+export function mayMatter(format: WireFormat, data: string): boolean {
   switch (format) {
     case 'openai.chat':
     case 'openai.embeddings':
@@ -135,6 +135,8 @@ function mayMatter(format: WireFormat, data: string): boolean {
       return !data.includes('.delta"');
     case 'anthropic.messages':
       return !data.includes('"content_block_delta"');
+    default:
+      return true;
   }
 }
 

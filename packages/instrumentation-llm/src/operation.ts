@@ -34,6 +34,14 @@ export interface OperationInit {
    * no span is started; that span is enriched instead.
    */
   ownSpan: boolean;
+  /** `performance.now()` when the call began, if before this object was built (the wire capture). */
+  startedAt?: number;
+  /** A local model (Ollama): costs 0 unless a price override matches. */
+  localModel?: boolean;
+  /** The provider reports reasoning tokens beside `completion_tokens`, not inside (xAI): output is their sum. */
+  outputExcludesReasoning?: boolean;
+  /** Price by the request model (Bedrock's model / inference-profile id), not the response's. */
+  priceByRequestModel?: boolean;
 }
 
 export interface EndOutcome {
@@ -49,7 +57,7 @@ export interface EndOutcome {
  * when it ends, however it ends.
  */
 export class LlmOperation implements PayloadSink {
-  readonly startedAt = performance.now();
+  readonly startedAt: number;
   readonly span: Span | undefined;
   /** The context to run the SDK call in: carries the span and this operation. */
   readonly context: Context;
@@ -76,13 +84,19 @@ export class LlmOperation implements PayloadSink {
     readonly telemetry: LlmTelemetry,
     readonly init: OperationInit,
   ) {
+    this.startedAt = init.startedAt ?? performance.now();
     const parent = context.active();
     this.parentSpan = trace.getSpan(parent);
     if (init.ownSpan) {
       const model = init.requestModel;
       this.span = telemetry.tracer.startSpan(
         model === undefined ? init.operation : `${init.operation} ${model}`,
-        { kind: SpanKind.CLIENT, attributes: this.startAttributes() },
+        {
+          kind: SpanKind.CLIENT,
+          attributes: this.startAttributes(),
+          startTime:
+            init.startedAt === undefined ? undefined : performance.timeOrigin + init.startedAt,
+        },
         parent,
       );
     }
@@ -171,7 +185,10 @@ export class LlmOperation implements PayloadSink {
 
   // --- PayloadSink ------------------------------------------------------------
   setUsage(usage: TokenUsage): void {
-    this.usage = usage;
+    this.usage =
+      this.init.outputExcludesReasoning === true && usage.reasoning !== undefined
+        ? { ...usage, output: (usage.output ?? 0) + usage.reasoning }
+        : usage;
   }
   setResponseModel(model: string): void {
     this.responseModel = model.length > 256 ? model.slice(0, 256) : model;

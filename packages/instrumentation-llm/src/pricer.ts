@@ -20,7 +20,8 @@ export interface PricerOptions {
 
 export interface PricedUsage {
   quote: PriceQuote;
-  source: 'catalog' | 'override';
+  /** `local`: a model run locally (Ollama) that no override prices, counted at 0 USD. */
+  source: 'catalog' | 'override' | 'local';
 }
 
 /**
@@ -52,6 +53,13 @@ export class Pricer {
     } catch (err) {
       diag.error(`mcpmeter: price overrides from ${what} ignored: ${describeError(err)}`);
     }
+  }
+
+  /** A local model: an override's price when one matches, else 0 USD labelled `local`. */
+  priceLocal(usage: TokenUsage, model: string, provider: string): PricedUsage {
+    const o = findOverride(this.overrides, model, provider);
+    if (o !== undefined) return { quote: priceWithOverride(o, usage), source: 'override' };
+    return { quote: { inputUsd: 0, outputUsd: 0, totalUsd: 0, modelId: model }, source: 'local' };
   }
 
   /** The price of `usage`, or undefined when no override and no catalog entry matches. */

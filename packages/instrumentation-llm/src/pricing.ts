@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { calcPrice } from '@pydantic/genai-prices';
+import { calcPrice, type Provider } from '@pydantic/genai-prices';
 import type {
   OverridePrices,
   PriceCatalog,
@@ -8,22 +8,109 @@ import type {
   TokenUsage,
 } from './pricing-types.js';
 
+/** Most (provider, model) lookups remembered; past it, lookups are not cached (model names come from peers). */
+const MAX_CACHED_MODELS = 1000;
+
+type ModelFound = ReturnType<typeof calcPrice>;
+
+/** Per-million prices of a model whose price is plain per-token numbers, unconditional and untiered. */
+interface FlatPrices {
+  input: number;
+  output: number;
+  cacheRead: number | undefined;
+  cacheWrite: number | undefined;
+  modelId: string;
+}
+
+const FLAT_KEYS = new Set(['input_mtok', 'output_mtok', 'cache_read_mtok', 'cache_write_mtok']);
+
+/** The model's prices when the catalog's computation reduces to four products (else undefined). */
+function flatPrices(found: NonNullable<ModelFound>): FlatPrices | undefined {
+  if (Array.isArray(found.model.prices)) return undefined; // dated prices: the catalog picks by date
+  const p = found.model_price;
+  for (const [key, value] of Object.entries(p)) {
+    if (value === undefined) continue;
+    // Tool-call prices (`web_searches_kcount`…) count uses we never report: they add 0, as in the catalog.
+    if (key.endsWith('_kcount') && key !== 'requests_kcount') continue;
+    if (!FLAT_KEYS.has(key) || typeof value !== 'number') return undefined;
+  }
+  if (typeof p.input_mtok !== 'number' || typeof p.output_mtok !== 'number') return undefined;
+  return {
+    input: p.input_mtok,
+    output: p.output_mtok,
+    cacheRead: typeof p.cache_read_mtok === 'number' ? p.cache_read_mtok : undefined,
+    cacheWrite: typeof p.cache_write_mtok === 'number' ? p.cache_write_mtok : undefined,
+    modelId: found.model.id,
+  };
+}
+
+/**
+ * What the catalog computes for flat prices (its leaf decomposition: a cache
+ * part with a price of its own is taken out of the input tokens; one without
+ * is billed as input), or undefined when the usage is one the catalog would
+ * refuse (then the catalog itself is asked, and its error reported).
+ */
+function priceFlat(f: FlatPrices, usage: TokenUsage): PriceQuote | undefined {
+  const input = usage.input;
+  const output = usage.output ?? 0;
+  if (input === undefined || (usage.output === undefined && (usage.reasoning ?? 0) > 0))
+    return undefined;
+  const cacheRead = f.cacheRead === undefined ? 0 : (usage.cacheRead ?? 0);
+  const cacheWrite = f.cacheWrite === undefined ? 0 : (usage.cacheCreation ?? 0);
+  const uncached = input - cacheRead - cacheWrite;
+  if (uncached < 0) return undefined;
+  const inputUsd =
+    (f.input * uncached) / 1e6 +
+    ((f.cacheRead ?? 0) * cacheRead) / 1e6 +
+    ((f.cacheWrite ?? 0) * cacheWrite) / 1e6;
+  const outputUsd = (f.output * output) / 1e6;
+  return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd, modelId: f.modelId };
+}
+
 /**
  * The bundled `@pydantic/genai-prices` catalog behind our {@link PriceCatalog}
  * interface. The catalog's own usage keys count cached tokens inside
  * `input_tokens`, as {@link TokenUsage} does, so no conversion is needed.
+ *
+ * `calcPrice` scans the provider's models and runs a general unit algebra on
+ * every call (tens of microseconds, far more in a busy process). The model
+ * found is remembered per (provider, model); for the common case of flat
+ * per-token prices the same arithmetic is done directly (tests check it equals
+ * `calcPrice` to 1e-9 USD), and any other model — tiers, dated prices, audio or
+ * request prices — is priced by `calcPrice` against that one model.
  */
 export function genaiPricesCatalog(): PriceCatalog {
+  const known = new Map<string, { provider: Provider; flat: FlatPrices | undefined } | null>();
+  const quote = (r: NonNullable<ModelFound>): PriceQuote => ({
+    inputUsd: r.input_price,
+    outputUsd: r.output_price,
+    totalUsd: r.total_price,
+    modelId: r.model.id,
+  });
   return {
     price(usage, model, provider) {
-      const result = calcPrice(toCatalogUsage(usage), model, { providerId: provider });
-      if (result === null) return undefined;
-      return {
-        inputUsd: result.input_price,
-        outputUsd: result.output_price,
-        totalUsd: result.total_price,
-        modelId: result.model.id,
-      };
+      const key = `${provider}\u0000${model}`;
+      const entry = known.get(key);
+      if (entry === null) return undefined;
+      if (entry !== undefined) {
+        const flat = entry.flat === undefined ? undefined : priceFlat(entry.flat, usage);
+        if (flat !== undefined) return flat;
+        const r = calcPrice(toCatalogUsage(usage), model, { provider: entry.provider });
+        return r === null ? undefined : quote(r);
+      }
+      const r = calcPrice(toCatalogUsage(usage), model, { providerId: provider });
+      if (known.size < MAX_CACHED_MODELS) {
+        known.set(
+          key,
+          r === null
+            ? null
+            : {
+                provider: { ...r.provider, models: [r.model], fallback_model_providers: undefined },
+                flat: flatPrices(r),
+              },
+        );
+      }
+      return r === null ? undefined : quote(r);
     },
   };
 }

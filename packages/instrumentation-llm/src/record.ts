@@ -3,12 +3,15 @@ import { semconv } from '@mcpmeter/core';
 import type { LlmOperation } from './operation.js';
 import type { TokenUsage } from './pricing-types.js';
 import {
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_PREVIOUS,
+  ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
   ATTR_HTTP_REQUEST_RESEND_COUNT,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_MCPMETER_COST_USD,
   ATTR_MCPMETER_PRICE_SOURCE,
   ATTR_MCPMETER_TOKENS_ESTIMATED,
   TOKEN_TYPE_CACHE_CREATION,
+  TOKEN_TYPE_CACHE_WRITE,
   TOKEN_TYPE_CACHE_READ,
   TOKEN_TYPE_INPUT,
   TOKEN_TYPE_OUTPUT,
@@ -104,14 +107,17 @@ function recordTokens(
   record(usage.input, TOKEN_TYPE_INPUT, false);
   record(usage.output, TOKEN_TYPE_OUTPUT, false);
   record(usage.cacheRead, TOKEN_TYPE_CACHE_READ, true);
-  record(usage.cacheCreation, TOKEN_TYPE_CACHE_CREATION, true);
+  record(usage.cacheCreation, TOKEN_TYPE_CACHE_WRITE, true);
+  if (t.cacheCreationDup) record(usage.cacheCreation, TOKEN_TYPE_CACHE_CREATION, true);
   record(usage.reasoning, TOKEN_TYPE_REASONING, true);
   if (usage.input !== undefined) spanAttrs[semconv.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.input;
   if (usage.output !== undefined) spanAttrs[semconv.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.output;
   if (usage.cacheRead !== undefined)
     spanAttrs[semconv.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheRead;
   if (usage.cacheCreation !== undefined) {
-    spanAttrs[semconv.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheCreation;
+    spanAttrs[ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS] = usage.cacheCreation;
+    if (t.cacheCreationDup)
+      spanAttrs[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_PREVIOUS] = usage.cacheCreation;
   }
   if (usage.reasoning !== undefined)
     spanAttrs[semconv.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoning;
@@ -121,10 +127,16 @@ function recordTokens(
 function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes): void {
   const t = op.telemetry;
   const i = op.init;
-  const model = op.responseModel ?? i.requestModel;
+  const model = i.priceByRequestModel
+    ? (i.requestModel ?? op.responseModel)
+    : (op.responseModel ?? i.requestModel);
   const modelLabel = t.modelLabel(i.requestModel);
   const priced =
-    model === undefined ? undefined : t.pricer.price(usage, model, i.provider, i.catalogProvider);
+    model === undefined
+      ? undefined
+      : i.localModel === true
+        ? t.pricer.priceLocal(usage, model, i.provider)
+        : t.pricer.price(usage, model, i.provider, i.catalogProvider);
   if (priced === undefined) {
     t.instruments.unpriced.add(1, t.unpricedAttrs.get(i.provider, modelLabel));
     const key = `${i.provider}\u0000${model ?? ''}`;

@@ -125,7 +125,7 @@ function startOperation(
   return new LlmOperation(telemetry, init);
 }
 
-function requestAttributes(body: Record<string, unknown> | undefined): Attributes {
+export function requestAttributes(body: Record<string, unknown> | undefined): Attributes {
   const attrs: Attributes = {};
   if (body === undefined) return attrs;
   const maxTokens = body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens;

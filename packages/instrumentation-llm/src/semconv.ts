@@ -16,6 +16,18 @@ export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to
 /** Stable HTTP attribute: how many times the request was re-sent (retries). */
 export const ATTR_HTTP_REQUEST_RESEND_COUNT = 'http.request.resend_count';
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+/** Stable cloud attribute: the AWS region of a Bedrock endpoint. */
+export const ATTR_CLOUD_REGION = 'cloud.region';
+/**
+ * Cache writes, under the name semantic-conventions-genai#440 gave them
+ * (previously `gen_ai.usage.cache_creation.input_tokens`, still emitted as
+ * well when OTEL_SEMCONV_STABILITY_OPT_IN contains `gen_ai_cache_creation/dup`).
+ */
+export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = 'gen_ai.usage.cache_write.input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_PREVIOUS =
+  'gen_ai.usage.cache_creation.input_tokens';
+/** The OTEL_SEMCONV_STABILITY_OPT_IN value that keeps the previous cache-write name as well. */
+export const SEMCONV_OPT_IN_CACHE_CREATION_DUP = 'gen_ai_cache_creation/dup';
 
 /** Not in semconv: cost of the operation in USD, from the price catalog or an override. */
 export const ATTR_MCPMETER_COST_USD = 'mcpmeter.cost.usd';
@@ -27,6 +39,10 @@ export const ATTR_MCPMETER_TOKENS_ESTIMATED = 'mcpmeter.tokens.estimated';
 export const METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS = 'gen_ai.client.active_requests';
 export const METRIC_GEN_AI_CLIENT_COST_USD = 'gen_ai.client.cost.usd';
 export const METRIC_GEN_AI_CLIENT_COST_UNPRICED = 'gen_ai.client.cost.unpriced';
+/** Not in semconv: calls to a recognised LLM endpoint whose body could not be read (Prometheus `mcpmeter_llm_unparsed_total`). */
+export const METRIC_MCPMETER_LLM_UNPARSED = 'mcpmeter.llm.unparsed';
+/** Not in semconv: why a body could not be read (content_type, invalid_json, unrecognised_body, eventstream_crc, unknown_operation…). */
+export const ATTR_MCPMETER_UNPARSED_REASON = 'mcpmeter.unparsed.reason';
 
 /*
  * `gen_ai.token.type` values. `input` and `output` are the semconv values and
@@ -37,6 +53,9 @@ export const METRIC_GEN_AI_CLIENT_COST_UNPRICED = 'gen_ai.client.cost.unpriced';
 export const TOKEN_TYPE_INPUT = 'input';
 export const TOKEN_TYPE_OUTPUT = 'output';
 export const TOKEN_TYPE_CACHE_READ = 'cache_read';
+/** Cache writes (`cache_write`, after semantic-conventions-genai#440); was `cache_creation`. */
+export const TOKEN_TYPE_CACHE_WRITE = 'cache_write';
+/** The previous value, still recorded as well under OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_cache_creation/dup. */
 export const TOKEN_TYPE_CACHE_CREATION = 'cache_creation';
 export const TOKEN_TYPE_REASONING = 'reasoning';
 

@@ -23,6 +23,8 @@ import {
   METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS,
   METRIC_GEN_AI_CLIENT_COST_UNPRICED,
   METRIC_GEN_AI_CLIENT_COST_USD,
+  METRIC_MCPMETER_LLM_UNPARSED,
+  SEMCONV_OPT_IN_CACHE_CREATION_DUP,
 } from './semconv.js';
 import type { LlmEndpoint, LlmTelemetryOptions } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -45,6 +47,7 @@ export interface Instruments {
   active: UpDownCounter;
   cost: Counter;
   unpriced: Counter;
+  unparsed: Counter;
 }
 
 function createInstruments(meter: Meter): Instruments {
@@ -87,6 +90,11 @@ function createInstruments(meter: Meter): Instruments {
       description: 'GenAI operations with token usage but no known price (not in semconv).',
       unit: '{request}',
     }),
+    unparsed: meter.createCounter(METRIC_MCPMETER_LLM_UNPARSED, {
+      description:
+        'Calls to a recognised LLM endpoint whose request or response body could not be read (not in semconv).',
+      unit: '{request}',
+    }),
   };
 }
 
@@ -105,6 +113,8 @@ export class LlmTelemetry {
   private readonly modelsFixed: boolean;
   private readonly servers = new BoundedValues([], { maxValues: 50 });
   readonly warnedUnpriced = new Set<string>();
+  /** OTEL_SEMCONV_STABILITY_OPT_IN asks for the previous cache-write attribute name as well. */
+  readonly cacheCreationDup: boolean;
 
   readonly operationAttrs = new AttributeSetCache([
     ATTR_GEN_AI_OPERATION_NAME,
@@ -156,6 +166,9 @@ export class LlmTelemetry {
     meter?: Meter,
   ) {
     this.options = options;
+    this.cacheCreationDup = (process.env.OTEL_SEMCONV_STABILITY_OPT_IN ?? '')
+      .split(',')
+      .some((v) => v.trim() === SEMCONV_OPT_IN_CACHE_CREATION_DUP);
     this.endpoints = (options.endpoints ?? []).filter((e) => typeof e?.baseURL === 'string');
     this.pricer = new Pricer(options);
     this.content = contentPolicy(options.captureContent);

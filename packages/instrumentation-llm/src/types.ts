@@ -8,20 +8,27 @@ export interface LlmEndpoint {
    * e.g. `https://openrouter.ai/api/v1` or `http://127.0.0.1:8000/v1`.
    */
   baseURL: string;
-  /** `gen_ai.provider.name` for calls to this endpoint, e.g. `openai`, `openrouter`, `vllm`. */
+  /**
+   * `gen_ai.provider.name` for calls to this endpoint, e.g. `openai`, `openrouter`, `vllm`.
+   * A known value (openai, azure.ai.openai, anthropic, gcp.gemini, gcp.vertex_ai, aws.bedrock,
+   * mistral_ai, groq, deepseek, x_ai, openrouter, ollama) also picks the wire format and the
+   * price catalog's provider.
+   */
   providerName: string;
   /**
    * Which provider of the price catalog prices these calls when no override
    * matches (a relay that resells OpenAI models at OpenAI's list price: `openai`).
+   * A `gen_ai.provider.name` value is mapped to the catalog's id (`aws.bedrock` → `aws`).
    * @default providerName
    */
   catalogProvider?: string;
   /**
-   * The wire format spoken: `openai` (chat completions, responses, embeddings)
-   * or `anthropic` (messages).
-   * @default 'openai'
+   * The wire format spoken: `openai` (chat completions, responses, embeddings),
+   * `anthropic` (messages), `gemini` (generateContent), `bedrock` (Converse,
+   * InvokeModel) or `ollama` (/api/chat, /api/generate, /api/embed).
+   * @default the provider's format when providerName is a known value, else 'openai'
    */
-  api?: 'openai' | 'anthropic';
+  api?: 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'ollama';
 }
 
 /** Opt-in capture of prompt and completion content. */
@@ -108,4 +115,15 @@ export interface LlmTelemetryOptions {
 }
 
 /** Configuration of {@link LlmInstrumentation}. */
-export interface LlmInstrumentationConfig extends InstrumentationConfig, LlmTelemetryOptions {}
+export interface LlmInstrumentationConfig extends InstrumentationConfig, LlmTelemetryOptions {
+  /**
+   * Capture LLM calls on the wire: every POST to a recognised endpoint (the
+   * providers' public hosts, `endpoints`, and `MCPMETER_LLM_ENDPOINTS`) made
+   * through Node's fetch (undici), node:http/https or node:http2 is recorded,
+   * whatever client made it. Calls already recorded by the openai /
+   * @anthropic-ai/sdk hooks are not recorded twice. Environment:
+   * `MCPMETER_LLM_WIRE=false` turns it off.
+   * @default process.env.MCPMETER_LLM_WIRE !== 'false'
+   */
+  captureWire?: boolean;
+}

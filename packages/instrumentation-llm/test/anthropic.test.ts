@@ -51,7 +51,7 @@ describe('anthropic messages', () => {
     expect(tokens(all, 'input')).toBe(DEFAULT_USAGE.input);
     expect(tokens(all, 'output')).toBe(DEFAULT_USAGE.output);
     expect(tokens(all, 'cache_read')).toBe(DEFAULT_USAGE.cacheRead);
-    expect(tokens(all, 'cache_creation')).toBe(DEFAULT_USAGE.cacheCreation);
+    expect(tokens(all, 'cache_write')).toBe(DEFAULT_USAGE.cacheCreation);
     expect(Math.abs(costUsd(all) - catalogPrice(anthropicUsage(DEFAULT_USAGE)))).toBeLessThan(1e-9);
   });
 
@@ -111,7 +111,7 @@ describe('anthropic messages', () => {
     expect(spans[0]?.attributes).toMatchObject({
       'gen_ai.provider.name': 'anthropic',
       'gen_ai.usage.input_tokens': DEFAULT_USAGE.input,
-      'gen_ai.usage.cache_creation.input_tokens': DEFAULT_USAGE.cacheCreation,
+      'gen_ai.usage.cache_write.input_tokens': DEFAULT_USAGE.cacheCreation,
       'gen_ai.response.finish_reasons': ['end_turn'],
     });
     const all = await h.metrics();

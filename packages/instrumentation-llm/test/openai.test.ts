@@ -53,7 +53,7 @@ describe('openai chat completions', () => {
     expect(tokens(all, 'output')).toBe(DEFAULT_USAGE.output);
     expect(tokens(all, 'cache_read')).toBe(DEFAULT_USAGE.cacheRead);
     expect(tokens(all, 'reasoning')).toBe(DEFAULT_USAGE.reasoning);
-    expect(tokens(all, 'cache_creation')).toBe(0);
+    expect(tokens(all, 'cache_write')).toBe(0);
     const expected = catalogPrice('chat', 'gpt-4.1', openaiChatUsage(DEFAULT_USAGE));
     expect(expected).toBeGreaterThan(0);
     expect(Math.abs(costUsd(all) - expected)).toBeLessThan(1e-9);

@@ -40,18 +40,20 @@ describe('LlmInstrumentation (zero-code, built package)', () => {
     expect(out.input).toBe(3 * DEFAULT_USAGE.input);
   });
 
-  it('patches openai and @anthropic-ai/sdk loaded with import (import-in-the-middle), deferring to Anthropic spans', async () => {
-    const { stdout } = await run(process.execPath, [
-      fixture('zero-code.mjs'),
-      upstream.baseURL,
-      upstream.url,
-    ]);
+  it('patches openai and @anthropic-ai/sdk loaded with import (import-in-the-middle), deferring to Anthropic spans; LangChain through the openai patch and the AI SDK on the wire, each once', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [fixture('zero-code.mjs'), upstream.baseURL, upstream.url],
+      { env: { ...process.env, MCPMETER_LLM_ENDPOINTS: `openai=${upstream.baseURL}` } },
+    );
     const out = JSON.parse(stdout) as { spans: string[]; input: number };
     expect(out.spans).toEqual([
       '@mcpmeter/instrumentation-llm:chat gpt-4.1',
       '@mcpmeter/instrumentation-llm:chat gpt-4.1',
       'com.anthropic.sdk.typescript:anthropic.messages.create',
+      '@mcpmeter/instrumentation-llm:chat gpt-4.1',
+      '@mcpmeter/instrumentation-llm:chat gpt-4.1',
     ]);
-    expect(out.input).toBe(3 * DEFAULT_USAGE.input);
+    expect(out.input).toBe(5 * DEFAULT_USAGE.input);
   });
 });
