@@ -551,10 +551,21 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'Estimate tokens when a provider sends no usage (marked `mcpmeter_tokens_estimated="true"`).',
   },
   {
+    option: 'llm.captureWire',
+    env: ['MCPMETER_LLM_WIRE'],
+    envValues: '`true`, `false`',
+    shape: bool,
+    default: 'on',
+    doc: 'Record LLM calls seen on the wire (fetch, `node:http`/`https`, `node:http2`) for every client, not only `openai` and `@anthropic-ai/sdk`; see [LLM](llm.md).',
+  },
+  {
     option: 'llm.endpoints',
+    env: ['MCPMETER_LLM_ENDPOINTS'],
+    envValues: '`provider=baseURL,…`',
     shape: objectArray,
     default: '`[]`',
-    doc: 'OpenAI-/Anthropic-compatible endpoints (relays, gateways) recognised by base URL.',
+    doc: "More endpoints recognised on the wire, beside the providers' public hosts (relays, gateways, a local Ollama elsewhere): `{ baseURL, providerName, catalogProvider?, prices? }`. The variable takes `openai=http://127.0.0.1:8080/v1,ollama=http://127.0.0.1:11434`; an entry it cannot use is said once by `@mcpmeter/instrumentation-llm`.",
+    resolvedBy: 'llm',
   },
 ];
 
