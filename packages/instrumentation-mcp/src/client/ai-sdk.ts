@@ -3,7 +3,7 @@ import { describeError } from '@mcpmeter/core';
 import { hookTransport } from '../protocol/hook.js';
 import { ServerState } from '../protocol/inbound.js';
 import { ClientState, type OutgoingRecord, type SenderView } from '../protocol/outbound.js';
-import { inputRequired, isInputRequired, legStarted, recordOfLeg } from '../protocol/rounds.js';
+import { sendLeg } from '../protocol/rounds.js';
 import { ERROR_TYPE_CONNECTION_CLOSED } from '../errors.js';
 import type { TelemetrySource } from '../source.js';
 
@@ -120,24 +120,8 @@ export function instrumentAiSdkClient(
   const requestOnce = client.requestOnce;
   if (typeof requestOnce === 'function') {
     client.requestOnce = function instrumentedRequestOnce(this: unknown, ...args: unknown[]) {
-      let record: OutgoingRecord | undefined;
-      try {
-        record = recordOfLeg(state, (args[0] as RequestArgs | undefined)?.request);
-        if (record !== undefined) legStarted(record);
-      } catch (err) {
-        diag.error(`mcpmeter: MCP round telemetry failed: ${describeError(err)}`);
-      }
-      const result = requestOnce.apply(this, args);
-      if (record !== undefined && typeof (result as Promise<unknown>)?.then === 'function') {
-        const r = record;
-        (result as Promise<unknown>).then(
-          (value) => {
-            if (isInputRequired(value)) inputRequired(r, value);
-          },
-          () => undefined,
-        );
-      }
-      return result;
+      const request = (args[0] as RequestArgs | undefined)?.request;
+      return sendLeg(state, request, () => requestOnce.apply(this, args));
     };
   }
 

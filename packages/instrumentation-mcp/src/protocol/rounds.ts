@@ -1,3 +1,5 @@
+import { diag } from '@opentelemetry/api';
+import { describeError } from '@mcpmeter/core';
 import { metaOf } from '../meta.js';
 import { SPEC_METHODS } from '../labels.js';
 import type { ClientState, OutgoingRecord } from './outbound.js';
@@ -116,6 +118,31 @@ export function inputRequired(record: OutgoingRecord, result: unknown): void {
     [ATTR_ROUND]: rounds.count,
     [ATTR_INPUT_METHODS]: methods,
   });
+}
+
+/**
+ * Sends one wire leg with `send`: counts the round of the call `request`
+ * belongs to and notes an `input_required` answer. Returns what `send` returned.
+ */
+export function sendLeg(state: ClientState, request: unknown, send: () => unknown): unknown {
+  let record: OutgoingRecord | undefined;
+  try {
+    record = recordOfLeg(state, request);
+    if (record !== undefined) legStarted(record);
+  } catch (err) {
+    diag.error(`mcpmeter: MCP round telemetry failed: ${describeError(err)}`);
+  }
+  const result = send();
+  if (record !== undefined && typeof (result as Promise<unknown>)?.then === 'function') {
+    const r = record;
+    (result as Promise<unknown>).then(
+      (value) => {
+        if (isInputRequired(value)) inputRequired(r, value);
+      },
+      () => undefined,
+    );
+  }
+  return result;
 }
 
 /** Whether a result is a round asking for input. */

@@ -2,7 +2,7 @@ import { context, diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import type { TelemetrySource } from '../source.js';
 import { ClientState, type OutgoingRecord, type SenderRole } from './outbound.js';
-import { inputRequired, isInputRequired, legStarted, recordOfLeg } from './rounds.js';
+import { inputRequired, recordOfLeg, sendLeg } from './rounds.js';
 
 /*
  * Hook point: the protocol layer's `request` (both SDK generations) and, in
@@ -149,24 +149,7 @@ function hookRounds(target: SenderLike, state: ClientState): void {
       this: unknown,
       ...args: unknown[]
     ) {
-      let record: OutgoingRecord | undefined;
-      try {
-        record = recordOfLeg(state, args[1]);
-        if (record !== undefined) legStarted(record);
-      } catch (err) {
-        diag.error(`mcpmeter: MCP round telemetry failed: ${describeError(err)}`);
-      }
-      const result = leg.apply(this, args);
-      if (record !== undefined && typeof (result as Promise<unknown>)?.then === 'function') {
-        const r = record;
-        (result as Promise<unknown>).then(
-          (value) => {
-            if (isInputRequired(value)) inputRequired(r, value);
-          },
-          () => undefined,
-        );
-      }
-      return result;
+      return sendLeg(state, args[1], () => leg.apply(this, args));
     };
   }
   const resolve = target._resolveNonCompleteResult;
