@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { responseWithBody } from './observe.js';
 import { LlmTelemetry } from './telemetry.js';
 import type { LlmEndpoint, LlmTelemetryOptions } from './types.js';
 import type { WireCall } from './wire/call.js';
@@ -136,15 +137,7 @@ function observe(response: Response, call: WireCall): Response {
       },
       { highWaterMark: 0 },
     );
-    const wrapped = new Response(observed, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    for (const key of ['url', 'redirected', 'type'] as const) {
-      Object.defineProperty(wrapped, key, { value: response[key], configurable: true });
-    }
-    return wrapped;
+    return responseWithBody(response, observed);
   } catch {
     return response;
   }

@@ -106,7 +106,12 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
     },
     { highWaterMark: 0 },
   );
-  const wrapped = new Response(observed, {
+  return responseWithBody(response, observed);
+}
+
+/** `response` as it was (status, headers, url, redirected, type) over another body. */
+export function responseWithBody(response: Response, body: ReadableStream<Uint8Array>): Response {
+  const wrapped = new Response(body, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
