@@ -10,6 +10,14 @@ export {
 } from './buckets.js';
 export { callHook, describeError, errorClassName, safeExecute, warnOnce } from './safe.js';
 export { endSpanSafely, startSpanSafely } from './safe-span.js';
+export {
+  MCP_SERVER_ACTIVE_REQUESTS,
+  MCP_SERVER_ACTIVE_SESSIONS,
+  MCP_SERVER_OPERATION_KEYS,
+  MCP_SERVER_SESSION_KEYS,
+  mcpDurationHistogram,
+  mcpServerHistograms,
+} from './mcp-server-metrics.js';
 export * as semconv from './semconv.js';
 export {
   wrapMeterProvider,

@@ -1,5 +1,5 @@
-import type { Histogram, Meter, ObservableResult } from '@opentelemetry/api';
-import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+import type { Meter, ObservableResult } from '@opentelemetry/api';
+import { AttributeSetCache, mcpDurationHistogram, semconv } from '@mcpmeter/core';
 import type { ActiveCount } from './series.js';
 
 /**
@@ -21,13 +21,7 @@ export function instrumentsFor<T>(key: string, meter: Meter, create: (meter: Met
 }
 
 /** An MCP duration histogram in seconds with the semconv bucket boundaries as advice. */
-export function durationHistogram(meter: Meter, name: string, description: string): Histogram {
-  return meter.createHistogram(name, {
-    description,
-    unit: 's',
-    advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
-  });
-}
+export const durationHistogram = mcpDurationHistogram;
 
 /**
  * Requests in flight per (bounded) method, as plain integers that an observable

@@ -6,7 +6,15 @@ import type {
   MeterProvider,
   ObservableResult,
 } from '@opentelemetry/api';
-import { AttributeSetCache, MCP_DURATION_BUCKETS, semconv } from '@mcpmeter/core';
+import {
+  AttributeSetCache,
+  MCP_SERVER_ACTIVE_REQUESTS,
+  MCP_SERVER_ACTIVE_SESSIONS,
+  MCP_SERVER_OPERATION_KEYS,
+  MCP_SERVER_SESSION_KEYS,
+  mcpServerHistograms,
+  semconv,
+} from '@mcpmeter/core';
 import { ATTR_NETWORK_IO_DIRECTION, METRIC_MALFORMED_MESSAGES } from './names.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 
@@ -20,21 +28,9 @@ export class WireInstruments {
   readonly sessionDuration: Histogram;
   private readonly malformedCounter: Counter;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
-  readonly operationAttrs = new AttributeSetCache([
-    semconv.ATTR_MCP_METHOD_NAME,
-    semconv.ATTR_GEN_AI_TOOL_NAME,
-    semconv.ATTR_GEN_AI_PROMPT_NAME,
-    semconv.ATTR_ERROR_TYPE,
-    semconv.ATTR_GEN_AI_OPERATION_NAME,
-    semconv.ATTR_MCP_PROTOCOL_VERSION,
-    semconv.ATTR_NETWORK_TRANSPORT,
-  ]);
+  readonly operationAttrs = new AttributeSetCache([...MCP_SERVER_OPERATION_KEYS]);
   /** Keys: error.type, protocol version, transport. */
-  readonly sessionAttrs = new AttributeSetCache([
-    semconv.ATTR_ERROR_TYPE,
-    semconv.ATTR_MCP_PROTOCOL_VERSION,
-    semconv.ATTR_NETWORK_TRANSPORT,
-  ]);
+  readonly sessionAttrs = new AttributeSetCache([...MCP_SERVER_SESSION_KEYS]);
   private readonly methodAttrs = new AttributeSetCache([semconv.ATTR_MCP_METHOD_NAME]);
   private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
   private readonly directionAttrs = new AttributeSetCache([ATTR_NETWORK_IO_DIRECTION]);
@@ -47,31 +43,24 @@ export class WireInstruments {
     private readonly transport: string,
   ) {
     const meter: Meter = meterProvider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
-    const advice = { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] };
-    this.duration = meter.createHistogram(semconv.METRIC_MCP_SERVER_OPERATION_DURATION, {
-      description: 'Duration of MCP requests handled by the server.',
-      unit: 's',
-      advice,
-    });
-    this.sessionDuration = meter.createHistogram(semconv.METRIC_MCP_SERVER_SESSION_DURATION, {
-      description: 'Duration of MCP sessions as seen by the server.',
-      unit: 's',
-      advice,
-    });
+    ({ duration: this.duration, sessionDuration: this.sessionDuration } =
+      mcpServerHistograms(meter));
+    const requests = MCP_SERVER_ACTIVE_REQUESTS;
     meter
-      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_REQUESTS, {
-        description: 'MCP requests being handled by the server now (not in semconv).',
-        unit: '{request}',
+      .createObservableUpDownCounter(requests.name, {
+        description: requests.description,
+        unit: requests.unit,
       })
       .addCallback((result: ObservableResult) => {
         for (const [method, n] of this.activeRequests) {
           result.observe(n, this.methodAttrs.get(method));
         }
       });
+    const sessions = MCP_SERVER_ACTIVE_SESSIONS;
     meter
-      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_SESSIONS, {
-        description: 'MCP sessions open on the server now (not in semconv).',
-        unit: '{session}',
+      .createObservableUpDownCounter(sessions.name, {
+        description: sessions.description,
+        unit: sessions.unit,
       })
       .addCallback((result: ObservableResult) => {
         result.observe(this.activeSessions, this.transportAttrs.get(this.transport));

@@ -1,7 +1,15 @@
 import type { Attributes, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
-import { AttributeSetCache, semconv } from '@mcpmeter/core';
+import {
+  AttributeSetCache,
+  MCP_SERVER_ACTIVE_REQUESTS,
+  MCP_SERVER_ACTIVE_SESSIONS,
+  MCP_SERVER_OPERATION_KEYS,
+  MCP_SERVER_SESSION_KEYS,
+  mcpServerHistograms,
+  semconv,
+} from '@mcpmeter/core';
 import type { ActiveCount, SeriesInstruments } from '../series.js';
-import { ActiveRequests, durationHistogram, instrumentsFor } from '../shared-instruments.js';
+import { ActiveRequests, instrumentsFor } from '../shared-instruments.js';
 
 /**
  * The server's metric instruments on one Meter, shared by every instrumented
@@ -17,46 +25,24 @@ export class ServerInstruments implements SeriesInstruments {
   readonly duration: Histogram;
   readonly sessionDuration: Histogram;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
-  readonly operationAttrs = new AttributeSetCache([
-    semconv.ATTR_MCP_METHOD_NAME,
-    semconv.ATTR_GEN_AI_TOOL_NAME,
-    semconv.ATTR_GEN_AI_PROMPT_NAME,
-    semconv.ATTR_ERROR_TYPE,
-    semconv.ATTR_GEN_AI_OPERATION_NAME,
-    semconv.ATTR_MCP_PROTOCOL_VERSION,
-    semconv.ATTR_NETWORK_TRANSPORT,
-  ]);
+  readonly operationAttrs = new AttributeSetCache([...MCP_SERVER_OPERATION_KEYS]);
   /** Keys: error.type, protocol version, transport. */
-  readonly sessionAttrs = new AttributeSetCache([
-    semconv.ATTR_ERROR_TYPE,
-    semconv.ATTR_MCP_PROTOCOL_VERSION,
-    semconv.ATTR_NETWORK_TRANSPORT,
-  ]);
+  readonly sessionAttrs = new AttributeSetCache([...MCP_SERVER_SESSION_KEYS]);
   private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
   private readonly activeRequests: ActiveRequests;
   private readonly activeSessions = new Map<string | undefined, number>();
 
   constructor(meter: Meter) {
-    this.duration = durationHistogram(
-      meter,
-      semconv.METRIC_MCP_SERVER_OPERATION_DURATION,
-      'Duration of MCP requests handled by the server.',
-    );
-    this.sessionDuration = durationHistogram(
-      meter,
-      semconv.METRIC_MCP_SERVER_SESSION_DURATION,
-      'Duration of MCP sessions as seen by the server.',
-    );
+    ({ duration: this.duration, sessionDuration: this.sessionDuration } =
+      mcpServerHistograms(meter));
     this.activeRequests = new ActiveRequests(
       meter,
-      semconv.METRIC_MCP_SERVER_ACTIVE_REQUESTS,
-      'MCP requests being handled by the server now (not in semconv).',
+      MCP_SERVER_ACTIVE_REQUESTS.name,
+      MCP_SERVER_ACTIVE_REQUESTS.description,
     );
+    const { name, description, unit } = MCP_SERVER_ACTIVE_SESSIONS;
     meter
-      .createObservableUpDownCounter(semconv.METRIC_MCP_SERVER_ACTIVE_SESSIONS, {
-        description: 'MCP sessions open on the server now (not in semconv).',
-        unit: '{session}',
-      })
+      .createObservableUpDownCounter(name, { description, unit })
       .addCallback((result: ObservableResult) => {
         for (const [transport, n] of this.activeSessions) {
           result.observe(n, this.transportAttrs.get(transport));
