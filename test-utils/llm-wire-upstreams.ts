@@ -64,6 +64,7 @@ async function listen(
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => handler(req, res, Buffer.concat(parts)));
   });
+  server.keepAliveTimeout = 120_000; // see examples/llm-gateway/fake-upstream.mjs
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -147,6 +147,10 @@ export async function startFakeUpstream(options = {}) {
         .end('{"error":{"message":"not found"}}');
     });
   });
+  // Clients keep connections alive between calls; with Node's 5 s default a slow
+  // client (a loaded machine, a large import between two calls) may reuse a socket
+  // the server has just closed, and its retry would count as a second call.
+  server.keepAliveTimeout = 120_000;
   await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
