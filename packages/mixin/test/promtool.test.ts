@@ -5,11 +5,12 @@ import { alertRules } from '../src/index.js';
 import { llmCases } from './promtool/cases-llm.js';
 import { mcpCases } from './promtool/cases-mcp.js';
 import { platformCases } from './promtool/cases-platform.js';
+import { sloCases } from './promtool/cases-slo.js';
 import { promtool, runPromtoolTests, type PromtoolCase } from './promtool/harness.js';
 
 const generated = join(import.meta.dirname, '..', 'generated');
 const ruleFiles = [join(generated, 'rules.yml'), join(generated, 'alerts.yml')];
-const allCases: PromtoolCase[] = [...mcpCases, ...llmCases, ...platformCases];
+const allCases: PromtoolCase[] = [...mcpCases, ...llmCases, ...platformCases, ...sloCases];
 
 describe('promtool', () => {
   it('check rules accepts the generated rule files', async () => {
@@ -40,6 +41,37 @@ describe('promtool', () => {
     }
     // The generated file is what the tests load.
     expect(readFileSync(ruleFiles[1]!, 'utf8')).toContain(`alert: ${alerts[0]}`);
+  });
+
+  it('unit tests show every SLO burn-rate window pair firing and staying silent', () => {
+    const burn = alertRules().groups.flatMap((g) =>
+      g.rules.filter((r) => r.labels.burn_rate !== undefined),
+    );
+    expect(burn.length).toBe(6);
+    for (const rule of burn) {
+      const pair = rule.labels.burn_rate!;
+      const checks = allCases.flatMap((c) => c.checks).filter((k) => k.alert === rule.alert);
+      const fires = checks.some((k) =>
+        k.active.some((x) => x.burn_rate === pair && (x.alertstate ?? 'firing') === 'firing'),
+      );
+      // A check at which some job fed to the case is not active on this pair.
+      const silent = allCases.some((c) =>
+        c.checks.some(
+          (k) =>
+            k.alert === rule.alert &&
+            c.series.some(([sel]) => {
+              const job = /job="([^"]+)"/.exec(sel)![1]!;
+              return !k.active.some((x) => x.job === job && x.burn_rate === pair);
+            }),
+        ),
+      );
+      expect({ alert: rule.alert, pair, fires, silent }).toEqual({
+        alert: rule.alert,
+        pair,
+        fires: true,
+        silent: true,
+      });
+    }
   });
 
   it.each(allCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
