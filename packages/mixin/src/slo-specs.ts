@@ -41,7 +41,7 @@ function sli(c: MixinConfig, kind: SloKind, level: SloLevel, counter = false): S
   if (kind === 'availability')
     return { bad: (w) => sum(count, w, SLO_ERROR), total: (w) => sum(count, w) };
   const le = num(sloLatencyBoundary(c.slo.latency.thresholdSeconds));
-  const leMatcher = Number.isInteger(Number(le)) ? `le=~"${le}|${le}.0"` : `le="${le}"`;
+  const leMatcher = Number.isInteger(Number(le)) ? `le=~"${le}|${le}[.]0"` : `le="${le}"`;
   return {
     bad: (w) => `(${sum(count, w)} - ${sum(`${MCP_SERVER_DURATION}_bucket`, w, leMatcher)})`,
     total: (w) => sum(count, w),

@@ -70,8 +70,8 @@ function levels(config: MixinConfig): SloLevel[] {
 export function sloRecordingRules(config: MixinConfig): RuleGroup<RecordingRule> {
   const s = config.selector;
   const le = num(sloLatencyBoundary(config.slo.latency.thresholdSeconds));
-  // Prometheus 3 writes classic-histogram `le` values as floats ("5.0").
-  const leMatcher = Number.isInteger(Number(le)) ? `le=~"${le}|${le}.0"` : `le="${le}"`;
+  // Prometheus 3 writes classic-histogram `le` values as floats ("5.0"); `[.]` because "5.0" would match "500".
+  const leMatcher = Number.isInteger(Number(le)) ? `le=~"${le}|${le}[.]0"` : `le="${le}"`;
   const rules: RecordingRule[] = [];
   for (const level of levels(config)) {
     const keep = level === 'job' ? ['job'] : ['job', L.tool];

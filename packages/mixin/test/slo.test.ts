@@ -48,6 +48,41 @@ describe('SLO settings', () => {
     expect(alert.annotations.description).toContain('slower than 0.2s');
   });
 
+  it('the le matcher takes the boundary as Prometheus 2 ("5") and 3 ("5.0") write it, and no other bucket', () => {
+    const les = [
+      '0.01',
+      '0.02',
+      '0.05',
+      '0.1',
+      '0.2',
+      '0.5',
+      '1',
+      '2',
+      '5',
+      '10',
+      '30',
+      '60',
+      '120',
+      '300',
+    ];
+    for (const threshold of [0.01, 0.5, 1, 2, 5, 10, 30, 300]) {
+      const expr = recordingRules({ slo: { latency: { thresholdSeconds: threshold } } })
+        .groups.flatMap((g) => g.rules)
+        .find((r) => r.record === 'job:mcp_server_latency_slo_errors:ratio_rate5m')!.expr;
+      const m = /le(=~?)"([^"]+)"/.exec(expr)!;
+      const re = new RegExp(`^(?:${m[1] === '=~' ? m[2]! : m[2]!.replace(/\./g, '\\.')})$`);
+      const written = [
+        ...les,
+        ...les.filter((l) => !l.includes('.')).map((l) => `${l}.0`),
+        '500',
+        '5x0',
+      ];
+      expect(written.filter((l) => re.test(l)).sort(), String(threshold)).toEqual(
+        [String(threshold), ...(Number.isInteger(threshold) ? [`${threshold}.0`] : [])].sort(),
+      );
+    }
+  });
+
   it.each([
     [
       { slo: { availability: { objective: 1 } } },
@@ -133,7 +168,7 @@ describe('Sloth and OpenSLO output', () => {
     }
     expect(spec.slos[0].objective).toBe(99);
     expect(spec.slos[1].objective).toBe(95);
-    expect(spec.slos[1].sli.events.error_query).toContain('le=~"5|5.0"');
+    expect(spec.slos[1].sli.events.error_query).toContain('le=~"5|5[.]0"');
   });
 
   it('OpenSLO: a Service and v1 SLOs with ratio indicators, the period and a policy per burn-rate pair', () => {

@@ -168,3 +168,71 @@ export const sloCases: PromtoolCase[] = [
   daysCase('availability'),
   daysCase('latency'),
 ];
+
+const toolOp = (tool: string, extra = '') =>
+  `mcp_server_operation_duration_seconds_count{job="mcp", mcp_method_name="tools/call", gen_ai_tool_name="${tool}"${extra}}`;
+const toolBucket = (tool: string, le: string) =>
+  `mcp_server_operation_duration_seconds_bucket{job="mcp", mcp_method_name="tools/call", gen_ai_tool_name="${tool}", le="${le}"}`;
+
+/** Per-tool SLOs (`slo.perTool: true`): run against rule files generated with that setting. */
+export const perToolSloCases: PromtoolCase[] = [
+  {
+    name: 'McpToolAvailabilitySloBurnRate / McpToolLatencySloBurnRate: a broken and a sluggish tool page; a healthy tool on the same job does not',
+    silent: ['ok'],
+    series: [
+      // broken: fine for 45 minutes, then every call fails.
+      [
+        toolOp('broken'),
+        cumulative([
+          [45, PER_MIN],
+          [15, 0],
+        ]),
+      ],
+      [
+        toolOp('broken', ', error_type="tool_error"'),
+        cumulative([
+          [45, 0],
+          [15, PER_MIN],
+        ]),
+      ],
+      [toolBucket('broken', '5'), cumulative([[60, PER_MIN]])],
+      [toolBucket('broken', '+Inf'), cumulative([[60, PER_MIN]])],
+      // sluggish: every call slower than 5 s from minute 10.
+      [toolOp('sluggish'), cumulative([[60, PER_MIN]])],
+      [
+        toolBucket('sluggish', '5'),
+        cumulative([
+          [10, PER_MIN],
+          [50, 0],
+        ]),
+      ],
+      [toolBucket('sluggish', '+Inf'), cumulative([[60, PER_MIN]])],
+      // ok: 0.5% errors, all fast.
+      [toolOp('ok'), cumulative([[60, PER_MIN - 5]])],
+      [toolOp('ok', ', error_type="tool_error"'), cumulative([[60, 5]])],
+      [toolBucket('ok', '5'), cumulative([[60, PER_MIN]])],
+      [toolBucket('ok', '+Inf'), cumulative([[60, PER_MIN]])],
+    ],
+    checks: (
+      [
+        ['McpToolAvailabilitySloBurnRate', 'availability', 'broken', ['fast'], ['medium', 'slow']],
+        ['McpToolLatencySloBurnRate', 'latency', 'sluggish', ['fast', 'medium'], ['slow']],
+      ] as const
+    ).map(([alert, kind, tool, firing, pending]) => ({
+      at: '1h',
+      alert,
+      active: [
+        ...active(
+          alert,
+          firing.map((p) => ['mcp', p] as [string, BurnRateName]),
+          kind,
+        ),
+        ...active(
+          alert,
+          pending.map((p) => ['mcp', p, 'pending'] as [string, BurnRateName, 'pending']),
+          kind,
+        ),
+      ].map((labels) => ({ ...labels, gen_ai_tool_name: tool })),
+    })),
+  },
+];
