@@ -114,7 +114,6 @@ function alertPolicy(name: string, pair: string, b: BurnRate): Record<string, un
             severity: b.severity,
             condition: {
               kind: 'burnrate',
-              op: 'gte',
               threshold: b.factor,
               lookbackWindow: b.longWindow,
               alertAfter: b.for === '0s' ? '1m' : b.for,
@@ -122,13 +121,18 @@ function alertPolicy(name: string, pair: string, b: BurnRate): Record<string, un
           },
         },
       ],
-      notificationTargets: [],
+      notificationTargets: [{ targetRef: notificationTargetName(b.severity) }],
     },
   };
 }
 
+/** One notification target per severity: route them as the `severity` label of the mixin's alerts. */
+function notificationTargetName(severity: string): string {
+  return `mcpmeter-${severity}`;
+}
+
 /**
- * OpenSLO v1 documents: the `Service` and one `SLO` per SLO, each with a ratio
+ * OpenSLO v1 documents: the `Service`, an `AlertNotificationTarget` per severity and one `SLO` per SLO, each with a ratio
  * indicator on the Prometheus counters (`counter: true`, bad over total), a
  * rolling `slo.period` window and an inline alert policy per burn-rate pair
  * (OpenSLO has one lookback window per condition: the short window is not carried).
@@ -171,7 +175,17 @@ export function openSlo(config: PartialMixinConfig = {}): Record<string, unknown
       };
     }),
   );
-  return [service, ...slos];
+  const severities = [...new Set(Object.values(c.slo.burnRates).map((b) => b.severity))];
+  const targets = severities.map((severity) => ({
+    apiVersion: 'openslo/v1',
+    kind: 'AlertNotificationTarget',
+    metadata: { name: notificationTargetName(severity) },
+    spec: {
+      description: `Where alerts with severity=${severity} go (the mixin's burn-rate alerts carry the same label).`,
+      target: `alertmanager severity=${severity}`,
+    },
+  }));
+  return [service, ...targets, ...slos];
 }
 
 /** The OpenSLO documents as one multi-document YAML stream. */

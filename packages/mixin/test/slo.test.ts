@@ -174,12 +174,30 @@ describe('Sloth and OpenSLO output', () => {
   it('OpenSLO: a Service and v1 SLOs with ratio indicators, the period and a policy per burn-rate pair', () => {
     const docs = parseAllDocuments(openSloYaml()).map((d) => d.toJS() as Json);
     expect(docs).toEqual(openSlo());
-    expect(docs.map((d) => d.kind)).toEqual(['Service', 'SLO', 'SLO']);
+    expect(docs.map((d) => d.kind)).toEqual([
+      'Service',
+      'AlertNotificationTarget',
+      'AlertNotificationTarget',
+      'SLO',
+      'SLO',
+    ]);
+    const rfc1123 = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+    const targets = docs.filter((d) => d.kind === 'AlertNotificationTarget');
     for (const d of docs) {
       expect(d.apiVersion).toBe('openslo/v1');
-      expect(d.metadata.name).toMatch(/^[a-z0-9-]{1,63}$/);
+      expect(d.metadata.name).toMatch(rfc1123);
     }
-    for (const slo of docs.slice(1)) {
+    for (const t of targets) expect(t.spec.target).toBeTruthy();
+    for (const slo of docs.filter((d) => d.kind === 'SLO')) {
+      for (const policy of slo.spec.alertPolicies) {
+        expect(policy.kind).toBe('AlertPolicy');
+        expect(policy.metadata.name).toMatch(rfc1123);
+        expect(policy.spec.conditions).toHaveLength(1);
+        expect(policy.spec.conditions[0].metadata.name).toMatch(rfc1123);
+        expect(policy.spec.conditions[0].spec.severity).toBeTruthy();
+        for (const n of policy.spec.notificationTargets)
+          expect(targets.map((t) => t.metadata.name)).toContain(n.targetRef);
+      }
       expect(slo.spec.service).toBe(docs[0]!.metadata.name);
       const ratio = slo.spec.indicator.spec.ratioMetric;
       expect(ratio.counter).toBe(true);
@@ -196,9 +214,9 @@ describe('Sloth and OpenSLO output', () => {
         (p: Json) => p.spec.conditions[0].spec.condition,
       );
       expect(conditions).toEqual([
-        { kind: 'burnrate', op: 'gte', threshold: 14.4, lookbackWindow: '1h', alertAfter: '2m' },
-        { kind: 'burnrate', op: 'gte', threshold: 6, lookbackWindow: '6h', alertAfter: '15m' },
-        { kind: 'burnrate', op: 'gte', threshold: 1, lookbackWindow: '3d', alertAfter: '1h' },
+        { kind: 'burnrate', threshold: 14.4, lookbackWindow: '1h', alertAfter: '2m' },
+        { kind: 'burnrate', threshold: 6, lookbackWindow: '6h', alertAfter: '15m' },
+        { kind: 'burnrate', threshold: 1, lookbackWindow: '3d', alertAfter: '1h' },
       ]);
     }
   });
@@ -209,6 +227,6 @@ describe('Sloth and OpenSLO output', () => {
     const sloth = parse((await run('sloth', '--set', 'slo.perTool=true')).stdout) as Json;
     expect(sloth.slos).toHaveLength(4);
     const open = parseAllDocuments((await run('openslo')).stdout);
-    expect(open.map((d) => (d.toJS() as Json).kind)).toEqual(['Service', 'SLO', 'SLO']);
+    expect(open.map((d) => (d.toJS() as Json).kind).filter((k) => k === 'SLO')).toHaveLength(2);
   });
 });
