@@ -12,7 +12,14 @@ import {
 } from './config.js';
 import { L, MCP_SERVER_DURATION, TOOLS_CALL } from './metrics.js';
 import { by, num, sel } from './promql.js';
-import { SLO_ERROR, SLO_KINDS, sloLatencyBoundary, type SloKind, type SloLevel } from './slo.js';
+import {
+  SLO_ERROR,
+  SLO_KINDS,
+  sloLatencyBoundary,
+  sloLeMatcher,
+  type SloKind,
+  type SloLevel,
+} from './slo.js';
 
 /** The `service` of the Sloth spec and the OpenSLO `Service` the SLOs belong to. */
 export const SLO_SERVICE = 'mcp-servers';
@@ -40,8 +47,7 @@ function sli(c: MixinConfig, kind: SloKind, level: SloLevel, counter = false): S
   const count = `${MCP_SERVER_DURATION}_count`;
   if (kind === 'availability')
     return { bad: (w) => sum(count, w, SLO_ERROR), total: (w) => sum(count, w) };
-  const le = num(sloLatencyBoundary(c.slo.latency.thresholdSeconds));
-  const leMatcher = Number.isInteger(Number(le)) ? `le=~"${le}|${le}[.]0"` : `le="${le}"`;
+  const leMatcher = sloLeMatcher(c.slo.latency.thresholdSeconds);
   return {
     bad: (w) => `(${sum(count, w)} - ${sum(`${MCP_SERVER_DURATION}_bucket`, w, leMatcher)})`,
     total: (w) => sum(count, w),

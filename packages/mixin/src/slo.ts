@@ -37,6 +37,13 @@ export function sloLatencyBoundary(thresholdSeconds: number): number {
   return le;
 }
 
+/** The `le` matcher of the bucket the latency SLO counts as fast. */
+export function sloLeMatcher(thresholdSeconds: number): string {
+  const le = num(sloLatencyBoundary(thresholdSeconds));
+  // Prometheus 3 writes classic-histogram `le` values as floats ("5.0"); `[.]` because "5.0" would match "500".
+  return Number.isInteger(Number(le)) ? `le=~"${le}|${le}[.]0"` : `le="${le}"`;
+}
+
 /** The windows the rules record, shortest first: every burn-rate window and the period. */
 export function sloWindows(config: MixinConfig): string[] {
   const ws = new Set<string>([config.slo.period]);
@@ -69,9 +76,7 @@ function levels(config: MixinConfig): SloLevel[] {
 
 export function sloRecordingRules(config: MixinConfig): RuleGroup<RecordingRule> {
   const s = config.selector;
-  const le = num(sloLatencyBoundary(config.slo.latency.thresholdSeconds));
-  // Prometheus 3 writes classic-histogram `le` values as floats ("5.0"); `[.]` because "5.0" would match "500".
-  const leMatcher = Number.isInteger(Number(le)) ? `le=~"${le}|${le}[.]0"` : `le="${le}"`;
+  const leMatcher = sloLeMatcher(config.slo.latency.thresholdSeconds);
   const rules: RecordingRule[] = [];
   for (const level of levels(config)) {
     const keep = level === 'job' ? ['job'] : ['job', L.tool];
