@@ -8,13 +8,22 @@ import {
   MCP_SERVER_DURATION,
   MCP_SERVER_FAULT,
   TOOLS_CALL,
+  INVALID_PARAMS,
+  UNKNOWN_TOOL,
 } from './metrics.js';
 import { by, num, sel } from './promql.js';
 import type { AlertingRule } from './rule-types.js';
 
 export function mcpAlerts(config: MixinConfig): AlertingRule[] {
   const s = config.selector;
-  const { toolErrorRatio: te, latency: lat, activeRequests: ar, stuckSessions: ss } = config.alerts;
+  const {
+    toolErrorRatio: te,
+    latency: lat,
+    activeRequests: ar,
+    stuckSessions: ss,
+    unknownTools: ut,
+    invalidArguments: ia,
+  } = config.alerts;
   const tool = `${L.method}="${TOOLS_CALL}"`;
   const toolKeep = ['job', L.tool];
   const calls = (w: string, ...m: string[]) =>
@@ -24,6 +33,17 @@ export function mcpAlerts(config: MixinConfig): AlertingRule[] {
   // `and` keeps only tools that served at least `minRequests` calls in the window.
   const errorRatio = `(${calls(te.window, MCP_SERVER_FAULT)} / ${calls(te.window)}) > ${num(te.ratio)}
 and on (job, ${L.tool}) ${calls(te.window)} >= ${num(te.minRequests)}`;
+
+  // Confusion: the model calls tools that do not exist, or passes arguments the schema refuses.
+  // Any outcome of an `_OTHER` call counts: SDK 2.x answers -32602, SDK 1.x an isError result.
+  const unknown = `${L.tool}="${UNKNOWN_TOOL}"`;
+  const known = `${L.tool}!="${UNKNOWN_TOOL}"`;
+  const jobCalls = (w: string, ...m: string[]) =>
+    `sum by (job) (increase(${sel(`${MCP_SERVER_DURATION}_count`, s, tool, ...m)}[${w}]))`;
+  const unknownExpr = `(${jobCalls(ut.window, unknown)} / ${jobCalls(ut.window)}) > ${num(ut.ratio)}
+and on (job) ${jobCalls(ut.window)} >= ${num(ut.minRequests)}`;
+  const invalidExpr = `(${calls(ia.window, known, `${L.errorType}="${INVALID_PARAMS}"`)} / ${calls(ia.window, known)}) > ${num(ia.ratio)}
+and on (job, ${L.tool}) ${calls(ia.window, known)} >= ${num(ia.minRequests)}`;
 
   const latKeep = ['job', L.method, L.tool];
   const latencyExpr = (q: string, threshold: number) =>
@@ -41,6 +61,22 @@ and on (${latKeep.join(', ')}) sum ${by(latKeep)} (increase(${sel(`${MCP_SERVER_
       severity: te.severity,
       summary: 'MCP tool {{ $labels.gen_ai_tool_name }} is failing often.',
       description: `{{ $value | humanizePercentage }} of calls to tool {{ $labels.gen_ai_tool_name }} on job {{ $labels.job }} failed over the last ${te.window} (threshold ${num(te.ratio * 100)}%, counted only with at least ${num(te.minRequests)} calls).`,
+    }),
+    alertRule(config, {
+      alert: 'McpUnknownToolCalls',
+      expr: unknownExpr,
+      for: ut.for,
+      severity: ut.severity,
+      summary: 'Clients of job {{ $labels.job }} call tools that do not exist.',
+      description: `{{ $value | humanizePercentage }} of tools/call requests on job {{ $labels.job }} named a tool the server does not have over the last ${ut.window} (threshold ${num(ut.ratio * 100)}%, counted only with at least ${num(ut.minRequests)} calls).`,
+    }),
+    alertRule(config, {
+      alert: 'McpToolInvalidArguments',
+      expr: invalidExpr,
+      for: ia.for,
+      severity: ia.severity,
+      summary: 'Calls to MCP tool {{ $labels.gen_ai_tool_name }} often have invalid arguments.',
+      description: `{{ $value | humanizePercentage }} of calls to tool {{ $labels.gen_ai_tool_name }} on job {{ $labels.job }} were refused with invalid arguments (-32602) over the last ${ia.window} (threshold ${num(ia.ratio * 100)}%, counted only with at least ${num(ia.minRequests)} calls).`,
     }),
     alertRule(config, {
       alert: 'McpLatencyP95High',

@@ -9,17 +9,28 @@ Commands:
   alerts                print the alert rules (YAML)
   prometheus-rule       print both as a Prometheus Operator PrometheusRule (YAML)
   dashboard <name>      print one dashboard (JSON): mcp-overview, mcp-tool, llm-usage
+  sloth                 print the SLOs as a Sloth prometheus/v1 spec (YAML)
+  openslo               print the SLOs as OpenSLO v1 documents (YAML)
   generate --out <dir>  write rules.yml, alerts.yml and dashboards/*.json into <dir>
 
 Options:
   --config <file.json>  settings to merge over the defaults (same shape as the TS API)
   --set <path>=<value>  one setting, e.g. --set alerts.costBudget.monthlyUsd=500
-                        or --set selector='namespace="prod"' (repeatable; wins over --config)
+                        or --set selector='namespace="prod"' or --set slo.perTool=true
+                        (repeatable; wins over --config)
   --help                show this text
 `;
 
 export interface CliCommand {
-  command: 'rules' | 'alerts' | 'prometheus-rule' | 'dashboard' | 'generate' | 'help';
+  command:
+    | 'rules'
+    | 'alerts'
+    | 'prometheus-rule'
+    | 'dashboard'
+    | 'generate'
+    | 'sloth'
+    | 'openslo'
+    | 'help';
   dashboard?: string;
   out?: string;
   config: MixinConfig;
@@ -32,7 +43,12 @@ function setPath(target: Record<string, unknown>, path: string, raw: string): vo
     if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
     node = node[k] as Record<string, unknown>;
   }
-  const value = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  const value =
+    raw === 'true' || raw === 'false'
+      ? raw === 'true'
+      : raw.trim() !== '' && Number.isFinite(Number(raw))
+        ? Number(raw)
+        : raw;
   node[keys[keys.length - 1]!] = value;
 }
 
@@ -85,6 +101,8 @@ export function parseArgs(argv: string[]): CliCommand {
     case 'rules':
     case 'alerts':
     case 'prometheus-rule':
+    case 'sloth':
+    case 'openslo':
       return { command, config };
     case 'dashboard':
       if (!name) throw new MixinConfigError(`mcpmeter-mixin: dashboard needs a name\n\n${USAGE}`);

@@ -11,6 +11,7 @@ import {
 import { writeMixin } from './generate.js';
 import { prometheusRuleYaml } from './prometheus-rule.js';
 import { alertRules, recordingRules, ruleFileYaml } from './rules.js';
+import { openSloYaml, slothSpecYaml } from './slo-specs.js';
 
 function main(argv: string[]): number {
   const cmd = parseArgs(argv);
@@ -27,6 +28,12 @@ function main(argv: string[]): number {
       return 0;
     case 'prometheus-rule':
       process.stdout.write(prometheusRuleYaml(config));
+      return 0;
+    case 'sloth':
+      process.stdout.write(slothSpecYaml(config));
+      return 0;
+    case 'openslo':
+      process.stdout.write(openSloYaml(config));
       return 0;
     case 'dashboard': {
       const name = cmd.dashboard as DashboardName;

@@ -56,6 +56,16 @@ export interface MixinConfig {
       /** `1d` compares with the same hour yesterday, `1w` with the same hour last week. */
       baselineOffset: string;
     };
+    /**
+     * Share of `tools/call` requests on a job that name a tool the server does not have
+     * (`gen_ai_tool_name="_OTHER"`): the model is calling tools it imagines.
+     */
+    unknownTools: AlertBase & { ratio: number; minRequests: number; window: string };
+    /**
+     * Share of one tool's calls refused for invalid arguments (`error_type="-32602"`):
+     * the model does not understand the tool's input schema.
+     */
+    invalidArguments: AlertBase & { ratio: number; minRequests: number; window: string };
     /** In-flight MCP requests per instance above `max`. */
     activeRequests: AlertBase & { max: number };
     /** At least `minOpen` sessions open on a job that served no request during `idleWindow`. */
@@ -72,13 +82,46 @@ export interface MixinConfig {
      */
     heap: AlertBase & { ratio: number };
   };
+  /**
+   * Service-level objectives per MCP server (`job`), and per tool when `perTool` is on,
+   * with multi-window, multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs").
+   */
+  slo: {
+    /** The error budget's period (the SLO window). @default '30d' */
+    period: string;
+    /**
+     * SLOs per `{job, gen_ai_tool_name}` of `tools/call` as well: one more set of series per
+     * tool and window, so it is opt-in. @default false
+     */
+    perTool: boolean;
+    /** Share of requests that must not fail by a fault of the server. @default { objective: 0.99 } */
+    availability: { objective: number };
+    /**
+     * Share of requests that must answer within `thresholdSeconds`. The threshold defaults to
+     * `alerts.latency.p95Seconds` (with objective 0.95 the same promise as the p95 alert); a
+     * value that is not a bucket boundary is rounded down to the boundary below it.
+     * @default { objective: 0.95, thresholdSeconds: alerts.latency.p95Seconds }
+     */
+    latency: { objective: number; thresholdSeconds: number };
+    /** The window pairs: an alert fires when both windows burn the budget `factor` times too fast. */
+    burnRates: Record<BurnRateName, BurnRate>;
+  };
 }
 
-export type PartialMixinConfig = {
-  [K in keyof MixinConfig]?: K extends 'alerts'
-    ? { [A in keyof MixinConfig['alerts']]?: Partial<MixinConfig['alerts'][A]> }
-    : MixinConfig[K];
-};
+export type BurnRateName = 'fast' | 'medium' | 'slow';
+
+export interface BurnRate extends AlertBase {
+  /** The long window: how much budget is gone. */
+  longWindow: string;
+  /** The short window: is it still burning (lets the alert resolve soon after a fix). */
+  shortWindow: string;
+  /** Burn rate: 1 spends the whole budget in exactly one `period`. */
+  factor: number;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export type PartialMixinConfig = DeepPartial<MixinConfig>;
 
 export const DEFAULT_RUNBOOK_URL = 'https://github.com/mcpmeter/mcpmeter/blob/main/docs/alerts.md';
 
@@ -129,12 +172,51 @@ export function defaultConfig(): MixinConfig {
         severity: 'warning',
       },
       unpricedModel: { window: '1h', for: '15m', severity: 'warning' },
+      unknownTools: {
+        ratio: 0.05,
+        minRequests: 20,
+        window: '10m',
+        for: '10m',
+        severity: 'warning',
+      },
+      invalidArguments: {
+        ratio: 0.1,
+        minRequests: 20,
+        window: '10m',
+        for: '10m',
+        severity: 'warning',
+      },
       activeRequests: { max: 100, for: '5m', severity: 'warning' },
       stuckSessions: { minOpen: 5, idleWindow: '30m', for: '15m', severity: 'warning' },
       cardinalityOverflow: { for: '1m', severity: 'warning' },
       targetDown: { for: '5m', severity: 'critical' },
       eventLoopLag: { p99Seconds: 0.5, for: '5m', severity: 'warning' },
       heap: { ratio: 0.9, for: '5m', severity: 'critical' },
+    },
+    slo: {
+      period: '30d',
+      perTool: false,
+      availability: { objective: 0.99 },
+      latency: { objective: 0.95, thresholdSeconds: 5 },
+      // https://sre.google/workbook/alerting-on-slos/ (table 5-8): 2% of the budget in 1h,
+      // 5% in 6h page; 10% in 3d is a ticket.
+      burnRates: {
+        fast: {
+          longWindow: '1h',
+          shortWindow: '5m',
+          factor: 14.4,
+          for: '2m',
+          severity: 'critical',
+        },
+        medium: {
+          longWindow: '6h',
+          shortWindow: '30m',
+          factor: 6,
+          for: '15m',
+          severity: 'critical',
+        },
+        slow: { longWindow: '3d', shortWindow: '6h', factor: 1, for: '1h', severity: 'warning' },
+      },
     },
   };
 }
@@ -148,6 +230,9 @@ const DURATION_KEYS = new Set([
   'horizon',
   'baselineOffset',
   'idleWindow',
+  'period',
+  'longWindow',
+  'shortWindow',
 ]);
 const RATIO_KEYS = new Set(['ratio']);
 const SEVERITIES = new Set<string>(['critical', 'warning', 'info']);
@@ -163,6 +248,15 @@ function check(path: string, key: string, value: unknown, expected: unknown): vo
       `mcpmeter mixin: setting "${path}" is ${JSON.stringify(value)}; ${fix}`,
     );
   };
+  if (typeof expected === 'boolean') {
+    if (typeof value !== 'boolean') bad('use true or false');
+    return;
+  }
+  if (key === 'objective') {
+    if (typeof value !== 'number' || !(value > 0 && value < 1))
+      bad('use a ratio above 0 and below 1, e.g. 0.99 for 99%');
+    return;
+  }
   if (typeof expected === 'number') {
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       bad('use a positive number');
@@ -228,5 +322,13 @@ function merge(
 /** Defaults overlaid with the user's settings, validated. */
 export function resolveConfig(partial: PartialMixinConfig = {}): MixinConfig {
   const base = defaultConfig() as unknown as Record<string, unknown>;
-  return merge('', base, partial) as unknown as MixinConfig;
+  const config = merge('', base, partial) as unknown as MixinConfig;
+  // The latency SLO keeps the promise the user already set for p95 unless told otherwise.
+  const latency = (partial as { slo?: { latency?: { thresholdSeconds?: unknown } } }).slo?.latency;
+  if (latency?.thresholdSeconds === undefined)
+    config.slo = {
+      ...config.slo,
+      latency: { ...config.slo.latency, thresholdSeconds: config.alerts.latency.p95Seconds },
+    };
+  return config;
 }

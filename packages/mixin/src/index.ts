@@ -5,6 +5,8 @@ export {
   defaultConfig,
   resolveConfig,
   type MixinConfig,
+  type BurnRate,
+  type BurnRateName,
   type PartialMixinConfig,
   type Severity,
 } from './config.js';
@@ -27,3 +29,14 @@ export {
   prometheusRuleYaml,
   type PrometheusRuleOptions,
 } from './prometheus-rule.js';
+export {
+  SLO_BUCKETS,
+  errorBudget,
+  sloAlertName,
+  sloLatencyBoundary,
+  sloNames,
+  sloWindows,
+  type SloKind,
+  type SloLevel,
+} from './slo.js';
+export { SLO_SERVICE, openSlo, openSloYaml, slothSpec, slothSpecYaml } from './slo-specs.js';

@@ -51,3 +51,8 @@ export const TOOLS_CALL = 'tools/call';
  * page anyone (it still shows on the error-type panels).
  */
 export const MCP_SERVER_FAULT = `${L.errorType}!="",${L.errorType}!="cancelled"`;
+
+/** The tool label of calls naming a tool the server does not have (bounded labels). */
+export const UNKNOWN_TOOL = '_OTHER';
+/** JSON-RPC "invalid params": unknown tool (SDK 2.x) or arguments that fail the input schema. */
+export const INVALID_PARAMS = '-32602';

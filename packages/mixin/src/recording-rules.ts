@@ -13,6 +13,8 @@ import {
   MCP_SERVER_DURATION,
   MCP_SERVER_FAULT,
   TOOLS_CALL,
+  INVALID_PARAMS,
+  UNKNOWN_TOOL,
 } from './metrics.js';
 import { by, sel } from './promql.js';
 import type { RecordingRule, RuleFile } from './rule-types.js';
@@ -33,6 +35,12 @@ export function recordedNames(w: string) {
     toolErrorRatio: `job_tool:mcp_server_tool_errors:ratio_rate${w}`,
     toolBuckets: `job_tool_le:${MCP_SERVER_DURATION}_bucket:rate${w}`,
     toolQuantile: `job_tool:${MCP_SERVER_DURATION}:histogram_quantile_rate${w}`,
+    /** tools/call naming a tool the server does not have (`gen_ai_tool_name="_OTHER"`). */
+    unknownToolCalls: `job:mcp_server_unknown_tool_calls:rate${w}`,
+    unknownToolRatio: `job:mcp_server_unknown_tool_calls:ratio_rate${w}`,
+    /** Calls of a known tool refused for invalid arguments (`error_type="-32602"`). */
+    invalidArguments: `job_tool:mcp_server_tool_invalid_arguments:rate${w}`,
+    invalidArgumentsRatio: `job_tool:mcp_server_tool_invalid_arguments:ratio_rate${w}`,
     llmRequests: `job_provider_model:gen_ai_client_requests:rate${w}`,
     llmErrorsByType: `job_provider_model_error_type:gen_ai_client_errors:rate${w}`,
     llmErrorRatio: `job_provider_model:gen_ai_client_errors:ratio_rate${w}`,
@@ -70,6 +78,9 @@ export function buildRecordingRules(config: MixinConfig): RuleFile<RecordingRule
   const errored = `${L.errorType}!=""`;
   const serverFault = MCP_SERVER_FAULT;
   const tool = `${L.method}="${TOOLS_CALL}"`;
+  const unknown = `${L.tool}="${UNKNOWN_TOOL}"`;
+  const known = `${L.tool}!="${UNKNOWN_TOOL}"`;
+  const invalid = `${L.errorType}="${INVALID_PARAMS}"`;
 
   const method = ['job', L.method];
   const toolKeep = ['job', L.tool];
@@ -105,6 +116,22 @@ export function buildRecordingRules(config: MixinConfig): RuleFile<RecordingRule
       expr: `sum ${by([...toolKeep, 'le'])} (${rate(`${MCP_SERVER_DURATION}_bucket`, tool)})`,
     },
     ...quantiles(n.toolQuantile, n.toolBuckets, toolKeep),
+    {
+      record: n.unknownToolCalls,
+      expr: `sum by (job) (${rate(`${MCP_SERVER_DURATION}_count`, tool, unknown)})`,
+    },
+    {
+      record: n.unknownToolRatio,
+      expr: ratio(n.unknownToolCalls, `sum by (job) (${n.toolCalls})`),
+    },
+    {
+      record: n.invalidArguments,
+      expr: `sum ${by(toolKeep)} (${rate(`${MCP_SERVER_DURATION}_count`, tool, known, invalid)})`,
+    },
+    {
+      record: n.invalidArgumentsRatio,
+      expr: ratio(n.invalidArguments, sel(n.toolCalls, known)),
+    },
   ];
 
   const llm: RecordingRule[] = [

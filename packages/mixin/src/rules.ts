@@ -5,16 +5,19 @@ import { llmAlerts } from './alerts-llm.js';
 import { platformAlerts } from './alerts-platform.js';
 import { resolveConfig, type PartialMixinConfig } from './config.js';
 import { buildRecordingRules } from './recording-rules.js';
+import { sloAlerts, sloRecordingRules } from './slo.js';
 import type { AlertingRule, RecordingRule, RuleFile } from './rule-types.js';
 
 /** Recording rules for the given settings (defaults for anything left out). */
 export function recordingRules(config: PartialMixinConfig = {}): RuleFile<RecordingRule> {
-  return buildRecordingRules(resolveConfig(config));
+  const c = resolveConfig(config);
+  const file = buildRecordingRules(c);
+  return { groups: [...file.groups, sloRecordingRules(c)] };
 }
 
 /**
- * Alert rules for the given settings. `LlmMonthlyCostBudgetForecast` reads a
- * recorded series, so load the recording rules as well.
+ * Alert rules for the given settings. `LlmMonthlyCostBudgetForecast` and the SLO
+ * burn-rate alerts read recorded series, so load the recording rules as well.
  */
 export function alertRules(config: PartialMixinConfig = {}): RuleFile<AlertingRule> {
   const c = resolveConfig(config);
@@ -23,6 +26,7 @@ export function alertRules(config: PartialMixinConfig = {}): RuleFile<AlertingRu
       { name: 'mcpmeter-mcp.alerts', rules: mcpAlerts(c) },
       { name: 'mcpmeter-llm.alerts', rules: llmAlerts(c) },
       { name: 'mcpmeter-platform.alerts', rules: platformAlerts(c) },
+      { name: 'mcpmeter-slo.alerts', rules: sloAlerts(c) },
     ],
   };
 }

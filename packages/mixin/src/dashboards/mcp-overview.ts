@@ -13,8 +13,9 @@ import {
   MCP_SERVER_DURATION,
   MCP_SERVER_SESSION_DURATION,
 } from '../metrics.js';
-import { sel } from '../promql.js';
+import { num, sel } from '../promql.js';
 import { recordedNames } from '../recording-rules.js';
+import { errorBudget, sloLatencyBoundary, sloNames, type SloKind } from '../slo.js';
 import { dashboardHead, quantileQueries, stat, timeseries, toolVariable } from './common.js';
 
 export const MCP_OVERVIEW_UID = 'mcpmeter-mcp-overview';
@@ -24,6 +25,14 @@ export function mcpOverviewDashboard(config: MixinConfig): Dashboard {
   const job = `job=~"$job"`;
   const tool = `${L.tool}=~"$tool"`;
   const r = (metric: string, ...m: string[]) => sel(metric, job, ...m);
+  const slo = config.slo;
+  const longWindows = [...new Set(Object.values(slo.burnRates).map((b) => b.longWindow))];
+  const burnRate = (kind: SloKind) =>
+    longWindows.map((w) => ({
+      expr: `${r(sloNames(kind).errorRatio(w))} / ${num(errorBudget(slo[kind].objective))}`,
+      legend: `{{job}} ${w}`,
+    }));
+  const latencyLe = num(sloLatencyBoundary(slo.latency.thresholdSeconds));
 
   return dashboardHead({
     title: 'MCP server overview',
@@ -124,6 +133,67 @@ export function mcpOverviewDashboard(config: MixinConfig): Dashboard {
         's',
         quantileQueries(r(n.toolBuckets, tool), [L.tool], `{{${L.tool}}}`),
         24,
+      ),
+    )
+    .withRow(new RowBuilder('Model confusion'))
+    .withPanel(
+      timeseries(
+        'Unknown tool calls / s',
+        'tools/call requests naming a tool the server does not have (gen_ai_tool_name="_OTHER"): the model calls tools it imagines, or a client has an old tool list.',
+        'reqps',
+        [{ expr: `sum by (job) (${r(n.unknownToolCalls)})`, legend: '{{job}}' }],
+      ),
+    )
+    .withPanel(
+      timeseries(
+        'Invalid arguments / s by tool',
+        'Calls of each tool refused because the arguments do not match its input schema (error_type="-32602").',
+        'reqps',
+        [
+          {
+            expr: `sum by (${L.tool}) (${r(n.invalidArguments, tool)})`,
+            legend: `{{${L.tool}}}`,
+          },
+        ],
+      ),
+    )
+    .withRow(new RowBuilder('Error budget (SLO)'))
+    .withPanel(
+      stat(
+        'Availability budget left',
+        `Share of the ${slo.period} error budget of the ${num(slo.availability.objective * 100)}% availability SLO still unspent, for the selected job that has least left (below 0: overspent).`,
+        'percentunit',
+        `min(${r(sloNames('availability').budgetRemaining(slo.period))})`,
+        12,
+      ),
+    )
+    .withPanel(
+      stat(
+        'Latency budget left',
+        `Share of the ${slo.period} error budget of the latency SLO (${num(slo.latency.objective * 100)}% of requests within ${latencyLe}s) still unspent, for the selected job that has least left.`,
+        'percentunit',
+        `min(${r(sloNames('latency').budgetRemaining(slo.period))})`,
+        12,
+      ),
+    )
+    .withPanel(
+      timeseries(
+        'Availability burn rate',
+        `How fast each job spends its availability budget over each alert window: 1 spends it in exactly ${slo.period}; the alerts fire at ${Object.values(
+          slo.burnRates,
+        )
+          .map((b) => `${num(b.factor)}x (${b.longWindow})`)
+          .join(', ')}.`,
+        'short',
+        burnRate('availability'),
+      ),
+    )
+    .withPanel(
+      timeseries(
+        'Latency burn rate',
+        `How fast each job spends its latency budget (requests slower than ${latencyLe}s) over each alert window; 1 spends it in exactly ${slo.period}.`,
+        'short',
+        burnRate('latency'),
       ),
     )
     .withRow(new RowBuilder('Capacity'))

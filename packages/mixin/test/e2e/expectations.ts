@@ -37,6 +37,9 @@ export const e2eConfig = {
     // The burst against the same 10 s window 20 s earlier; minUsd keeps the small early calls silent.
     costSpike: { factor: 3, minUsd: 0.05, window: '10s', baselineOffset: '20s', for: '0s' },
     unpricedModel: { window: '2m', for: '0s' },
+    // no_such_tool: 1 of ~31 tool calls in the main round; sharpen_claw: 1 of 5 calls refused.
+    unknownTools: { ratio: 0.01, minRequests: 5, window: '2m', for: '0s' },
+    invalidArguments: { ratio: 0.1, minRequests: 3, window: '2m', for: '0s' },
     activeRequests: { max: IN_FLIGHT - 1, for: '0s' },
     stuckSessions: { minOpen: ABANDONED_SESSIONS - 1, idleWindow: '15s', for: '0s' },
     cardinalityOverflow: { for: '0s' },
@@ -45,6 +48,21 @@ export const e2eConfig = {
     eventLoopLag: { p99Seconds: 0.001, for: '0s' },
     // An idle example uses ~0.5% of its heap limit.
     heap: { ratio: 0.001, for: '0s' },
+  },
+  // Minutes instead of days. Availability: failing (8) and throwing (2) of ~40 requests fail
+  // (25%; every pair fires from 5% to 10%); the -32602 calls are client faults. Latency (the
+  // threshold follows latency.p95Seconds, 1 s): the 3 held 6 s calls of ~40 are 7.5% (pairs fire
+  // from 2% to 4%). Per tool, failing/throwing and slow page; fast and sharpen_claw do not.
+  slo: {
+    period: '5m',
+    perTool: true,
+    availability: { objective: 0.95 },
+    latency: { objective: 0.98 },
+    burnRates: {
+      fast: { longWindow: '2m', shortWindow: '1m', factor: 2, for: '0s' },
+      medium: { longWindow: '3m', shortWindow: '1m', factor: 1.5, for: '0s' },
+      slow: { longWindow: '4m', shortWindow: '1m', factor: 1, for: '0s' },
+    },
   },
 } satisfies PartialMixinConfig;
 
@@ -88,6 +106,46 @@ export const expectations: AlertExpectation[] = [
       { mcp_method_name: 'tools/list' },
     ],
   })),
+  {
+    alert: 'McpUnknownToolCalls',
+    phase: 'traffic',
+    fires: [{ job: server }],
+    silent: [],
+  },
+  {
+    alert: 'McpToolInvalidArguments',
+    phase: 'traffic',
+    fires: [{ job: server, gen_ai_tool_name: 'sharpen_claw' }],
+    // Unknown tools answer -32602 as well: McpUnknownToolCalls covers them.
+    silent: ['_OTHER', 'fast', 'failing', 'throwing', 'slow'].map((t) => ({ gen_ai_tool_name: t })),
+  },
+  ...(['fast', 'medium', 'slow'] as const).flatMap((pair): AlertExpectation[] => [
+    {
+      alert: 'McpAvailabilitySloBurnRate',
+      phase: 'traffic',
+      fires: [{ job: server, burn_rate: pair }],
+      silent: [],
+    },
+    {
+      alert: 'McpLatencySloBurnRate',
+      phase: 'traffic',
+      fires: [{ job: server, burn_rate: pair }],
+      silent: [],
+    },
+    {
+      alert: 'McpToolAvailabilitySloBurnRate',
+      phase: 'traffic',
+      fires: [{ job: server, gen_ai_tool_name: 'failing', burn_rate: pair }],
+      // sharpen_claw and _OTHER fail only with -32602 (client faults), fast and slow never.
+      silent: ['fast', 'slow', 'sharpen_claw', '_OTHER'].map((t) => ({ gen_ai_tool_name: t })),
+    },
+    {
+      alert: 'McpToolLatencySloBurnRate',
+      phase: 'traffic',
+      fires: [{ job: server, gen_ai_tool_name: 'slow', burn_rate: pair }],
+      silent: ['fast', 'failing', 'sharpen_claw', '_OTHER'].map((t) => ({ gen_ai_tool_name: t })),
+    },
+  ]),
   {
     alert: 'McpActiveRequestsSaturated',
     phase: 'in-flight',

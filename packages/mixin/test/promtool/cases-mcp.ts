@@ -66,6 +66,76 @@ export const mcpCases: PromtoolCase[] = [
     ],
   },
   {
+    name: 'McpUnknownToolCalls: a job whose clients often name tools it lacks warns; rare slips and quiet jobs do not',
+    silent: ['careful', 'quiet'],
+    series: [
+      // confused: 100 calls/min, 10 of them to tools the server does not have (SDK 2.x: -32602).
+      [`${op('gen_ai_tool_name="search"').replace('job="mcp"', 'job="confused"')}`, '0+90x40'],
+      [
+        `${op('gen_ai_tool_name="_OTHER", error_type="-32602"').replace('job="mcp"', 'job="confused"')}`,
+        '0+10x40',
+      ],
+      // careful: 1 in 100 (under 5%); SDK 1.x reports an unknown tool as an isError result.
+      [`${op('gen_ai_tool_name="search"').replace('job="mcp"', 'job="careful"')}`, '0+99x40'],
+      [
+        `${op('gen_ai_tool_name="_OTHER", error_type="tool_error"').replace('job="mcp"', 'job="careful"')}`,
+        '0+1x40',
+      ],
+      // quiet: every call names an unknown tool, but one call every 5 minutes (under minRequests).
+      [
+        `${op('gen_ai_tool_name="_OTHER", error_type="-32602"').replace('job="mcp"', 'job="quiet"')}`,
+        '0x4 1x4 2x4 3x4 4x4 5x4 6x4 7x4 8x4',
+      ],
+    ],
+    checks: [
+      {
+        at: '5m',
+        alert: 'McpUnknownToolCalls',
+        active: [{ alertstate: 'pending', job: 'confused', severity: a.unknownTools.severity }],
+      },
+      {
+        at: '30m',
+        alert: 'McpUnknownToolCalls',
+        active: [{ job: 'confused', severity: a.unknownTools.severity }],
+      },
+    ],
+  },
+  {
+    name: 'McpToolInvalidArguments: a tool whose arguments are often refused warns; unknown tools, rare refusals and quiet tools do not',
+    silent: ['tolerant', 'rare', '_OTHER'],
+    series: [
+      // picky: 20 calls/min, 5 refused with -32602 (25%).
+      [op('gen_ai_tool_name="picky"'), '0+15x40'],
+      [op('gen_ai_tool_name="picky", error_type="-32602"'), '0+5x40'],
+      // tolerant: 50 calls/min, 1 refused (2%).
+      [op('gen_ai_tool_name="tolerant"'), '0+49x40'],
+      [op('gen_ai_tool_name="tolerant", error_type="-32602"'), '0+1x40'],
+      // rare: every call refused, one every 5 minutes.
+      [op('gen_ai_tool_name="rare", error_type="-32602"'), '0x4 1x4 2x4 3x4 4x4 5x4 6x4 7x4 8x4'],
+      // Unknown tools answer -32602 too (SDK 2.x): McpUnknownToolCalls watches them, not this alert.
+      [op('gen_ai_tool_name="_OTHER", error_type="-32602"'), '0+20x40'],
+    ],
+    checks: [
+      {
+        at: '5m',
+        alert: 'McpToolInvalidArguments',
+        active: [
+          {
+            alertstate: 'pending',
+            job: 'mcp',
+            gen_ai_tool_name: 'picky',
+            severity: a.invalidArguments.severity,
+          },
+        ],
+      },
+      {
+        at: '30m',
+        alert: 'McpToolInvalidArguments',
+        active: [{ job: 'mcp', gen_ai_tool_name: 'picky', severity: a.invalidArguments.severity }],
+      },
+    ],
+  },
+  {
     name: 'McpLatencyP95High / P99High: slow busy tools page; fast tools and quiet slow tools do not',
     silent: ['fast', 'slow_rare'],
     series: [

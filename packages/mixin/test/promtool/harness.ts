@@ -35,6 +35,11 @@ export interface PromtoolCase {
    * proven silent. Empty when a check with no active alert proves silence.
    */
   silent: string[];
+  /**
+   * Rule evaluation interval (default 1m). It is per test file: the test runs each case in
+   * a file of its own. Cases over days use a longer one to keep promtool quick.
+   */
+  evaluationInterval?: string;
 }
 
 function alertsSelector(labels: Labels): string {
@@ -48,7 +53,7 @@ export function promtoolTestFile(ruleFiles: string[], cases: PromtoolCase[]): st
   return stringify(
     {
       rule_files: ruleFiles,
-      evaluation_interval: '1m',
+      evaluation_interval: cases.find((c) => c.evaluationInterval)?.evaluationInterval ?? '1m',
       tests: cases.map((c) => ({
         name: c.name,
         interval: c.interval ?? '1m',
