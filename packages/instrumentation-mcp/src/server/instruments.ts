@@ -2,6 +2,7 @@ import type { Attributes, Histogram, Meter, ObservableResult } from '@openteleme
 import { AttributeSetCache, semconv } from '@mcpmeter/core';
 import type { ActiveCount, SeriesInstruments } from '../series.js';
 import { ActiveRequests, durationHistogram, instrumentsFor } from '../shared-instruments.js';
+import { ATTR_MCP_CLIENT_NAME, SignalInstruments } from '../signals/instruments.js';
 
 /**
  * The server's metric instruments on one Meter, shared by every instrumented
@@ -16,6 +17,8 @@ import { ActiveRequests, durationHistogram, instrumentsFor } from '../shared-ins
 export class ServerInstruments implements SeriesInstruments {
   readonly duration: Histogram;
   readonly sessionDuration: Histogram;
+  /** Tool catalog and repeated-call signals (issue 21). */
+  readonly signals: SignalInstruments;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
   readonly operationAttrs = new AttributeSetCache([
     semconv.ATTR_MCP_METHOD_NAME,
@@ -26,17 +29,19 @@ export class ServerInstruments implements SeriesInstruments {
     semconv.ATTR_MCP_PROTOCOL_VERSION,
     semconv.ATTR_NETWORK_TRANSPORT,
   ]);
-  /** Keys: error.type, protocol version, transport. */
+  /** Keys: error.type, protocol version, transport, client name (bounded to known hosts). */
   readonly sessionAttrs = new AttributeSetCache([
     semconv.ATTR_ERROR_TYPE,
     semconv.ATTR_MCP_PROTOCOL_VERSION,
     semconv.ATTR_NETWORK_TRANSPORT,
+    ATTR_MCP_CLIENT_NAME,
   ]);
   private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
   private readonly activeRequests: ActiveRequests;
   private readonly activeSessions = new Map<string | undefined, number>();
 
   constructor(meter: Meter) {
+    this.signals = SignalInstruments.for(meter, 'server');
     this.duration = durationHistogram(
       meter,
       semconv.METRIC_MCP_SERVER_OPERATION_DURATION,
@@ -81,7 +86,7 @@ export class ServerInstruments implements SeriesInstruments {
   /** The instruments for `meter`, created on first use. */
   static for(meter: Meter): ServerInstruments {
     return instrumentsFor(
-      'mcpmeter.instrumentation-mcp.server-instruments.v2',
+      'mcpmeter.instrumentation-mcp.server-instruments.v3',
       meter,
       (m) => new ServerInstruments(m),
     );
