@@ -29,7 +29,7 @@ export function resolveToolNames(option: readonly string[] | undefined): readonl
 /** The last complete tool listing of a server, shared like its names. */
 export interface SharedCatalog {
   /** Identifies the server among the catalogs a process publishes. */
-  readonly key: string;
+  key: string;
   snapshot: CatalogSnapshot | undefined;
 }
 

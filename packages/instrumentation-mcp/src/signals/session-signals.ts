@@ -24,6 +24,7 @@ export class SessionSignals {
   private readonly repeats = new RepeatDetector();
   /** `tools/list` requests in flight that asked for a page after the first: not a whole catalog. */
   private readonly pagedLists = new Set<unknown>();
+  private readonly ownCatalog: boolean;
 
   /** The catalog shared with other instances of the same server, or one of its own. */
   readonly catalog: SharedCatalog;
@@ -34,7 +35,21 @@ export class SessionSignals {
     catalog?: SharedCatalog,
     private readonly serverAddress?: () => string | undefined,
   ) {
+    this.ownCatalog = catalog === undefined;
     this.catalog = catalog ?? { key: '', snapshot: undefined };
+  }
+
+  /**
+   * The client side's `initialize` result: a new session with a server, whose
+   * catalog is compared from its first listing on (a change after the session
+   * started is what a rug pull looks like). The server's name and address tell
+   * its published catalog from other servers' (never a label).
+   */
+  onInitialized(serverInfo: unknown, serverAddress: string | undefined): void {
+    if (!this.ownCatalog) return;
+    const name = (serverInfo as { name?: unknown } | null | undefined)?.name;
+    this.catalog.key = `${serverAddress ?? ''}\u0000${typeof name === 'string' ? name.slice(0, 128) : ''}`;
+    this.catalog.snapshot = undefined;
   }
 
   /** A request starts; `tool` is the bounded label of a `tools/call`. */
@@ -60,7 +75,8 @@ export class SessionSignals {
    * (no cursor asked, none returned) is published, and what changed since the
    * previous one of this catalog is counted.
    */
-  onToolsList(id: unknown, result: { tools?: unknown; nextCursor?: unknown } | undefined): void {
+  onToolsList(id: unknown, answer: unknown): void {
+    const result = answer as { tools?: unknown; nextCursor?: unknown } | null | undefined;
     learnNames(this.tools, result?.tools);
     if (this.pagedLists.delete(id) || result?.nextCursor !== undefined) return;
     const snapshot = snapshotOf(result?.tools);
