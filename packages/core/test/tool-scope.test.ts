@@ -20,7 +20,7 @@ describe('tool scope in the OTel context', () => {
     const recording = Object.assign(Object.create(span) as object, {
       isRecording: () => true,
       attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'web_search' },
-    }) as typeof span;
+    }) as unknown as typeof span;
     const ctx = trace.setSpan(ROOT_CONTEXT, recording);
     expect(toolNameOf(ctx)).toBe('web_search');
     expect(toolNameOf(withToolName(ctx, 'inner'))).toBe('inner');
