@@ -35,3 +35,4 @@ export {
   type ExemplarSlots,
   type ExemplarStoreOptions,
 } from './exemplars.js';
+export { markToolContextNeeded, toolContextFlag, toolNameOf, withToolName } from './tool-scope.js';

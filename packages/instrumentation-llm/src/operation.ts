@@ -8,7 +8,7 @@ import {
   type Histogram,
   type Span,
 } from '@opentelemetry/api';
-import { safeExecute, semconv } from '@mcpmeter/core';
+import { safeExecute, semconv, toolNameOf } from '@mcpmeter/core';
 import { finishContent, inputMessages, inputText, outputMessages } from './content.js';
 import { isCancellation, llmErrorType } from './errors.js';
 import type { PayloadSink, WireFormat } from './formats.js';
@@ -64,6 +64,8 @@ export class LlmOperation implements PayloadSink {
   /** A span started by someone else for this call (Anthropic SDK), enriched at the end. */
   foreignSpan: Span | undefined;
   readonly parentSpan: Span | undefined;
+  /** Bounded `gen_ai.tool.name` of the MCP tool / agent tool this call runs inside. */
+  readonly toolName: string | undefined;
   attempts = 0;
   usage: TokenUsage | undefined;
   responseModel: string | undefined;
@@ -87,6 +89,7 @@ export class LlmOperation implements PayloadSink {
     this.startedAt = init.startedAt ?? performance.now();
     const parent = context.active();
     this.parentSpan = trace.getSpan(parent);
+    this.toolName = telemetry.toolLabel(toolNameOf(parent));
     if (init.ownSpan) {
       const model = init.requestModel;
       this.span = telemetry.tracer.startSpan(

@@ -101,6 +101,7 @@ function recordTokens(
         t.serverLabel(i.serverAddress),
         type,
         estimatedLabel,
+        op.toolName,
       ),
     );
   };
@@ -152,12 +153,12 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
   const { quote, source } = priced;
   t.instruments.cost.add(
     quote.inputUsd,
-    t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_INPUT, source),
+    t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_INPUT, source, op.toolName),
   );
   if (usage.output !== undefined) {
     t.instruments.cost.add(
       quote.outputUsd,
-      t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_OUTPUT, source),
+      t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_OUTPUT, source, op.toolName),
     );
   }
   spanAttrs[ATTR_MCPMETER_COST_USD] = quote.totalUsd;

@@ -13,6 +13,7 @@ import {
   GEN_AI_CHUNK_BUCKETS,
   GEN_AI_DURATION_BUCKETS,
   GEN_AI_TOKEN_BUCKETS,
+  markToolContextNeeded,
   semconv,
 } from '@mcpmeter/core';
 import { contentPolicy, type ContentPolicy } from './content.js';
@@ -36,6 +37,7 @@ const {
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_TOOL_NAME,
   ATTR_SERVER_ADDRESS,
 } = semconv;
 
@@ -112,6 +114,12 @@ export class LlmTelemetry {
   private readonly models: BoundedValues;
   private readonly modelsFixed: boolean;
   private readonly servers = new BoundedValues([], { maxValues: 50 });
+  /**
+   * Tools an LLM call ran inside (issue 21, "$ per tool call"): an MCP server's
+   * tool (already bounded by its registrations) or an agent's `execute_tool`
+   * span (named by the agent's code, or by a model's invention): first come.
+   */
+  private readonly tools = new BoundedValues([], { maxValues: 100 });
   readonly warnedUnpriced = new Set<string>();
   /** OTEL_SEMCONV_STABILITY_OPT_IN asks for the previous cache-write attribute name as well. */
   readonly cacheCreationDup: boolean;
@@ -132,6 +140,7 @@ export class LlmTelemetry {
     ATTR_SERVER_ADDRESS,
     ATTR_GEN_AI_TOKEN_TYPE,
     ATTR_MCPMETER_TOKENS_ESTIMATED,
+    ATTR_GEN_AI_TOOL_NAME,
   ]);
   readonly activeAttrs = new AttributeSetCache([
     ATTR_GEN_AI_OPERATION_NAME,
@@ -144,6 +153,7 @@ export class LlmTelemetry {
     ATTR_GEN_AI_REQUEST_MODEL,
     ATTR_GEN_AI_TOKEN_TYPE,
     ATTR_MCPMETER_PRICE_SOURCE,
+    ATTR_GEN_AI_TOOL_NAME,
   ]);
   readonly unpricedAttrs = new AttributeSetCache([
     ATTR_GEN_AI_PROVIDER_NAME,
@@ -166,6 +176,8 @@ export class LlmTelemetry {
     meter?: Meter,
   ) {
     this.options = options;
+    // The MCP instrumentation puts the tool in a handler's context only when a reader exists.
+    markToolContextNeeded();
     this.cacheCreationDup = (process.env.OTEL_SEMCONV_STABILITY_OPT_IN ?? '')
       .split(',')
       .some((v) => v.trim() === SEMCONV_OPT_IN_CACHE_CREATION_DUP);
@@ -208,6 +220,13 @@ export class LlmTelemetry {
     if (model === undefined) return undefined;
     if (!this.modelsFixed) this.models.add(model);
     return this.models.get(model);
+  }
+
+  /** The `gen_ai.tool.name` label of a tool an LLM call ran inside. */
+  toolLabel(tool: string | undefined): string | undefined {
+    if (tool === undefined) return undefined;
+    this.tools.add(tool);
+    return this.tools.get(tool);
   }
 
   serverLabel(address: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { createContextKey, type Context } from '@opentelemetry/api';
+import { toolContextFlag, withToolName } from '@mcpmeter/core';
 
 /*
  * The request being handled travels in the OTel context, so code running
@@ -24,8 +25,10 @@ export interface ActiveCall {
 
 const ACTIVE_CALL = createContextKey('mcpmeter.instrumentation-mcp.active-call');
 
+/** Also names the tool for readers in other packages (an LLM call's cost per tool, issue 21). */
 export function withActiveCall(ctx: Context, call: ActiveCall): Context {
-  return ctx.setValue(ACTIVE_CALL, call);
+  const named = call.toolLabel === undefined ? ctx : withToolName(ctx, call.toolLabel);
+  return named.setValue(ACTIVE_CALL, call);
 }
 
 export function activeCallOf(ctx: Context): ActiveCall | undefined {
@@ -33,13 +36,12 @@ export function activeCallOf(ctx: Context): ActiveCall | undefined {
 }
 
 /*
- * One flag object per process, shared by every copy of this package (ESM and
- * CJS builds) through a global symbol; each copy keeps a reference to it, so
- * the per-request check is a plain property read, not a lookup on globalThis.
+ * One flag object per process, shared by every copy of every package (ESM and
+ * CJS builds) through a global symbol, set also by instrumentation-llm; each
+ * copy keeps a reference to it, so the per-request check is a plain property
+ * read, not a lookup on globalThis.
  */
-const TOOL_METRICS_IN_USE = Symbol.for('mcpmeter.instrumentation-mcp.tool-metrics-flag');
-type GlobalWithFlag = typeof globalThis & { [TOOL_METRICS_IN_USE]?: { inUse: boolean } };
-const flag = ((globalThis as GlobalWithFlag)[TOOL_METRICS_IN_USE] ??= { inUse: false });
+const flag = toolContextFlag();
 
 /** Marks that some code created tool-scoped instruments (they read the call from the context). */
 export function markToolMetricsInUse(): void {

@@ -1,4 +1,5 @@
 import { BoundedValues } from '@mcpmeter/core';
+import type { CatalogSnapshot } from './signals/catalog.js';
 
 /*
  * Where tool and prompt label values come from besides one instance's own
@@ -25,13 +26,21 @@ export function resolveToolNames(option: readonly string[] | undefined): readonl
     .filter((s) => s.length > 0);
 }
 
+/** The last complete tool listing of a server, shared like its names. */
+export interface SharedCatalog {
+  /** Identifies the server among the catalogs a process publishes. */
+  key: string;
+  snapshot: CatalogSnapshot | undefined;
+}
+
 /** Allow-lists shared by the instances of one server. */
 export interface SharedNames {
   readonly tools: BoundedValues;
   readonly prompts: BoundedValues;
+  readonly catalog: SharedCatalog;
 }
 
-const REGISTRY = Symbol.for('mcpmeter.instrumentation-mcp.shared-names.v1');
+const REGISTRY = Symbol.for('mcpmeter.instrumentation-mcp.shared-names.v2');
 /** Distinct servers (name and version) a process shares allow-lists for; later ones keep their own. */
 const MAX_SERVERS = 64;
 
@@ -49,20 +58,27 @@ export function sharedNamesOf(protocol: unknown, initial: readonly string[]): Sh
   const info = (protocol as { _serverInfo?: { name?: unknown; version?: unknown } } | null)
     ?._serverInfo;
   const name = info?.name;
-  const fresh = (): SharedNames => ({
+  const fresh = (key = ''): SharedNames => ({
     tools: new BoundedValues(initial),
     prompts: new BoundedValues(),
+    catalog: { key, snapshot: undefined },
   });
   if (typeof name !== 'string' || name.length === 0) return fresh();
   const key = `${name}\u0000${typeof info?.version === 'string' ? info.version : ''}`;
   const map = registry();
   let names = map.get(key);
   if (names === undefined) {
-    if (map.size >= MAX_SERVERS) return fresh();
-    names = fresh();
+    if (map.size >= MAX_SERVERS) return fresh(key);
+    names = fresh(key);
     map.set(key, names);
   } else {
     for (const n of initial) names.tools.add(n);
   }
   return names;
+}
+
+/** Adds the names of a `tools/list` or `prompts/list` result's items to `into`. */
+export function learnNames(into: BoundedValues, list: unknown): void {
+  if (!Array.isArray(list)) return;
+  for (const item of list) into.add((item as { name?: unknown } | null)?.name);
 }

@@ -161,7 +161,8 @@ async function warmUp(): Promise<void> {
     'gen_ai_client_cost_unpriced_total',
     '{job="llm-gateway-limited", otel_metric_overflow="true"}',
   ])
-    await prom.waitFor(series);
+    // Generous: on a loaded 2-core machine the processes and scrapes run late.
+    await prom.waitFor(series, undefined, 120_000);
 }
 
 async function mcpTraffic(): Promise<void> {

@@ -21,6 +21,9 @@ writeFileSync(perToolFiles[0]!, ruleFileYaml(recordingRules(perTool)));
 writeFileSync(perToolFiles[1]!, ruleFileYaml(alertRules(perTool)));
 afterAll(() => rmSync(perToolDir, { recursive: true, force: true }));
 
+// The 3-day burn-rate cases evaluate days of samples: ~45 s on an idle 2-core machine.
+const PROMTOOL_TIMEOUT = 300_000;
+
 describe('promtool', () => {
   it('check rules accepts the generated rule files', async () => {
     const res = await promtool(['check', 'rules', ...ruleFiles]);
@@ -91,15 +94,23 @@ describe('promtool', () => {
     }
   });
 
-  it.each(allCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-    const res = await runPromtoolTests(ruleFiles, [testCase]);
-    expect(res.ok, res.output).toBe(true);
-    expect(res.output).toContain('SUCCESS');
-  });
+  it.each(allCases.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, testCase) => {
+      const res = await runPromtoolTests(ruleFiles, [testCase]);
+      expect(res.ok, res.output).toBe(true);
+      expect(res.output).toContain('SUCCESS');
+    },
+    PROMTOOL_TIMEOUT,
+  );
 
-  it.each(perToolSloCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-    const res = await runPromtoolTests(perToolFiles, [testCase]);
-    expect(res.ok, res.output).toBe(true);
-    expect(res.output).toContain('SUCCESS');
-  });
+  it.each(perToolSloCases.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, testCase) => {
+      const res = await runPromtoolTests(perToolFiles, [testCase]);
+      expect(res.ok, res.output).toBe(true);
+      expect(res.output).toContain('SUCCESS');
+    },
+    PROMTOOL_TIMEOUT,
+  );
 });

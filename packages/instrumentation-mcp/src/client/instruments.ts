@@ -2,6 +2,7 @@ import type { Histogram, Meter } from '@opentelemetry/api';
 import { AttributeSetCache, semconv } from '@mcpmeter/core';
 import type { ActiveCount, SeriesInstruments } from '../series.js';
 import { ActiveRequests, durationHistogram, instrumentsFor } from '../shared-instruments.js';
+import { SignalInstruments } from '../signals/instruments.js';
 
 /**
  * The sending side's instruments on one Meter (`mcp.client.*`), shared by every
@@ -14,6 +15,8 @@ import { ActiveRequests, durationHistogram, instrumentsFor } from '../shared-ins
 export class ClientInstruments implements SeriesInstruments {
   readonly duration: Histogram;
   readonly sessionDuration: Histogram;
+  /** Tool catalog and repeated-call signals (issue 21). */
+  readonly signals: SignalInstruments;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport, server.address. */
   readonly operationAttrs = new AttributeSetCache([
     semconv.ATTR_MCP_METHOD_NAME,
@@ -35,6 +38,7 @@ export class ClientInstruments implements SeriesInstruments {
   private readonly active: ActiveRequests;
 
   constructor(meter: Meter) {
+    this.signals = SignalInstruments.for(meter, 'client');
     this.duration = durationHistogram(
       meter,
       semconv.METRIC_MCP_CLIENT_OPERATION_DURATION,
@@ -60,7 +64,7 @@ export class ClientInstruments implements SeriesInstruments {
   /** The instruments for `meter`, created on first use. */
   static for(meter: Meter): ClientInstruments {
     return instrumentsFor(
-      'mcpmeter.instrumentation-mcp.client-instruments.v2',
+      'mcpmeter.instrumentation-mcp.client-instruments.v3',
       meter,
       (m) => new ClientInstruments(m),
     );

@@ -38,7 +38,8 @@ import { NON_RECORDING_SPAN, tracesNothing } from '../noop-tracer.js';
 import { SeriesCache, type OperationSeries } from '../series.js';
 import { toolMetricsInUse, withActiveCall, type ActiveCall } from '../tool-context.js';
 import type { TelemetrySource } from '../source.js';
-import type { SharedNames } from '../tool-names.js';
+import { learnNames, type SharedNames } from '../tool-names.js';
+import { SessionSignals } from '../signals/session-signals.js';
 
 /** `globalThis.performance` is a lazy getter in Node: read it once, not per request. */
 const clock = performance;
@@ -85,6 +86,7 @@ export class ServerState {
   readonly pending = new Map<unknown, RequestRecord>();
   readonly tools: BoundedValues;
   readonly prompts: BoundedValues;
+  readonly signals: SessionSignals; // catalog, repeats, client name (issue 21)
   /** Tool results that failed the tool's output schema, with the error's class name. */
   readonly outputFailures = new WeakMap<object, string>();
   private readonly versions = createProtocolVersionLabels();
@@ -105,6 +107,7 @@ export class ServerState {
   ) {
     this.tools = names?.tools ?? new BoundedValues(source.toolNames);
     this.prompts = names?.prompts ?? new BoundedValues();
+    this.signals = new SessionSignals(() => source.instruments.signals, this.tools, names?.catalog);
   }
 
   /** Starts the record for `request`; the caller runs the handler in `record.ctx`. */
@@ -135,6 +138,7 @@ export class ServerState {
     } else if (method === 'prompts/get') {
       prompt = this.promptLabel(params?.name);
     }
+    this.signals.onRequest(method, request.id, params, tool);
     const version = this.protocolVersion ?? this.versionFromRequest(protocol, extra);
     const series = this.series.get(
       source.instruments,
@@ -263,8 +267,8 @@ export class ServerState {
       return;
     }
     if (method === 'initialize') this.onInitialized(record, result);
-    else if (method === 'tools/list') this.learnNames(this.tools, result?.tools);
-    else if (method === 'prompts/list') this.learnNames(this.prompts, result?.prompts);
+    else if (method === 'tools/list') this.signals.onToolsList(record.id, result);
+    else if (method === 'prompts/list') learnNames(this.prompts, result?.prompts);
     this.end(record, undefined, undefined);
   }
 
@@ -284,6 +288,7 @@ export class ServerState {
         inFlight ? errorType : undefined,
         this.protocolVersion,
         this.sessionTransport,
+        this.signals.clientName,
       );
       this.source.instruments.sessionEnded(this.sessionTransport, seconds, attrs);
       this.sessionStart = undefined;
@@ -384,11 +389,6 @@ export class ServerState {
       this.prompts.add(name);
     }
     return this.prompts.get(name);
-  }
-
-  private learnNames(into: BoundedValues, list: unknown): void {
-    if (!Array.isArray(list)) return;
-    for (const item of list) into.add((item as { name?: unknown } | null)?.name);
   }
 
   private onInitialized(record: RequestRecord, result: Record<string, unknown> | undefined): void {

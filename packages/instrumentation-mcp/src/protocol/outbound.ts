@@ -22,6 +22,8 @@ import { SeriesCache, type OperationSeries } from '../series.js';
 import type { TelemetrySource } from '../source.js';
 import { activeExecuteToolSpan } from './execute-tool.js';
 import { peerOf, type Peer } from './peer.js';
+import { SessionSignals } from '../signals/session-signals.js';
+import { learnNames } from '../tool-names.js';
 import { describeRounds, ensureRoundKey, type Rounds } from './rounds.js';
 
 /** `globalThis.performance` is a lazy getter in Node: read it once, not per request. */
@@ -87,6 +89,8 @@ export class ClientState {
   readonly byMeta = new WeakMap<object, OutgoingRecord>();
   readonly tools: BoundedValues;
   readonly prompts = new BoundedValues();
+  /** Catalog of the server this session talks to, repeated calls (issue 21). */
+  readonly signals: SessionSignals;
   private readonly versions = createProtocolVersionLabels();
   private readonly series = new SeriesCache(SpanKind.CLIENT);
   private protocolVersion: string | undefined;
@@ -102,6 +106,12 @@ export class ClientState {
     private readonly view: SenderView = SDK_VIEW,
   ) {
     this.tools = new BoundedValues(source.toolNames);
+    this.signals = new SessionSignals(
+      () => source.clientInstruments.signals,
+      this.tools,
+      undefined,
+      () => this.peer.serverAddress,
+    );
   }
 
   begin(
@@ -199,6 +209,7 @@ export class ClientState {
     };
     this.pending.add(record);
     series.active.n++;
+    if (this.role === 'client') this.signals.onRequest(method, record, params, tool);
     // Nothing to propagate without a valid span context or baggage: skip the
     // context and the copy of the request.
     const spanCtx = span.spanContext();
@@ -224,9 +235,12 @@ export class ClientState {
       this.end(record, semconv.ERROR_TYPE_VALUE_TOOL_ERROR, undefined);
       return;
     }
-    if (method === 'tools/list') this.learnNames(this.tools, r?.tools);
-    else if (method === 'prompts/list') this.learnNames(this.prompts, r?.prompts);
-    else if (method === 'initialize') this.onInitialized(record, r?.protocolVersion);
+    if (method === 'tools/list') this.signals.onToolsList(record, r);
+    else if (method === 'prompts/list') learnNames(this.prompts, r?.prompts);
+    else if (method === 'initialize') {
+      this.signals.onInitialized(r?.serverInfo, record.peer.serverAddress);
+      this.onInitialized(record, r?.protocolVersion);
+    }
     this.end(record, undefined, undefined);
   }
 
@@ -328,11 +342,6 @@ export class ClientState {
   private versionOf(protocol: object, transport: unknown): string | undefined {
     const v = this.view.versionOf(protocol, transport);
     return typeof v === 'string' ? this.versions.get(v) : undefined;
-  }
-
-  private learnNames(into: BoundedValues, list: unknown): void {
-    if (!Array.isArray(list)) return;
-    for (const item of list) into.add((item as { name?: unknown } | null)?.name);
   }
 
   private describeSpan(

@@ -10,6 +10,7 @@ import {
 } from '@mcpmeter/core';
 import type { ActiveCount, SeriesInstruments } from '../series.js';
 import { ActiveRequests, instrumentsFor } from '../shared-instruments.js';
+import { ATTR_MCP_CLIENT_NAME, SignalInstruments } from '../signals/instruments.js';
 
 /**
  * The server's metric instruments on one Meter, shared by every instrumented
@@ -24,15 +25,18 @@ import { ActiveRequests, instrumentsFor } from '../shared-instruments.js';
 export class ServerInstruments implements SeriesInstruments {
   readonly duration: Histogram;
   readonly sessionDuration: Histogram;
+  /** Tool catalog and repeated-call signals (issue 21). */
+  readonly signals: SignalInstruments;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
   readonly operationAttrs = new AttributeSetCache([...MCP_SERVER_OPERATION_KEYS]);
-  /** Keys: error.type, protocol version, transport. */
-  readonly sessionAttrs = new AttributeSetCache([...MCP_SERVER_SESSION_KEYS]);
+  /** Keys: error.type, protocol version, transport, client name (bounded to known hosts). */
+  readonly sessionAttrs = new AttributeSetCache([...MCP_SERVER_SESSION_KEYS, ATTR_MCP_CLIENT_NAME]);
   private readonly transportAttrs = new AttributeSetCache([semconv.ATTR_NETWORK_TRANSPORT]);
   private readonly activeRequests: ActiveRequests;
   private readonly activeSessions = new Map<string | undefined, number>();
 
   constructor(meter: Meter) {
+    this.signals = SignalInstruments.for(meter, 'server');
     ({ duration: this.duration, sessionDuration: this.sessionDuration } =
       mcpServerHistograms(meter));
     this.activeRequests = new ActiveRequests(
@@ -67,7 +71,7 @@ export class ServerInstruments implements SeriesInstruments {
   /** The instruments for `meter`, created on first use. */
   static for(meter: Meter): ServerInstruments {
     return instrumentsFor(
-      'mcpmeter.instrumentation-mcp.server-instruments.v2',
+      'mcpmeter.instrumentation-mcp.server-instruments.v3',
       meter,
       (m) => new ServerInstruments(m),
     );
