@@ -140,15 +140,19 @@ describe.each(MODES)('proxy: $name', (mode) => {
     );
   }, 120_000);
 
-  it.runIf(stateful)('ends the session on DELETE', async () => {
-    await transport.terminateSession();
-    const samples = await waitFor(async () => {
-      const s = await scrape(p.metricsUrl);
-      return gauge(s, 'mcp_server_active_sessions') === 0 ? s : undefined;
+  // Only a stateful server has a session to end.
+  if (stateful)
+    it('ends the session on DELETE', async () => {
+      await transport.terminateSession();
+      const samples = await waitFor(async () => {
+        const s = await scrape(p.metricsUrl);
+        return gauge(s, 'mcp_server_active_sessions') === 0 ? s : undefined;
+      });
+      const sessions = samples.filter(
+        (s) => s.name === 'mcp_server_session_duration_seconds_count',
+      );
+      expect(sessions).toEqual([expect.objectContaining({ value: 1 })]);
     });
-    const sessions = samples.filter((s) => s.name === 'mcp_server_session_duration_seconds_count');
-    expect(sessions).toEqual([expect.objectContaining({ value: 1 })]);
-  });
 });
 
 describe('proxy: the server killed mid-call', () => {
