@@ -89,8 +89,15 @@ const operation = (/** @type {Record<string, string>} */ l) =>
   (l.error_type ? ` (error ${l.error_type})` : '');
 
 try {
-  const http = await waitForSeries(metricsUrl(httpPort), /gen_ai_tool_name="slow"/);
-  const stdio = await waitForSeries(metricsUrl(stdioPort), /gen_ai_tool_name="sharpen_claw"/);
+  // The tool call's own series: the catalog series name the tools as soon as they are listed.
+  const http = await waitForSeries(
+    metricsUrl(httpPort),
+    /^mcp_server_operation_duration_seconds_count\{[^}]*gen_ai_tool_name="slow"/m,
+  );
+  const stdio = await waitForSeries(
+    metricsUrl(stdioPort),
+    /^mcp_server_operation_duration_seconds_count\{[^}]*gen_ai_tool_name="sharpen_claw"/m,
+  );
   const agentBody = await waitForSeries(metricsUrl(agentPort), /gen_ai_client_cost_usd_total/);
 
   /** @type {[string, string, string][]} */
