@@ -147,9 +147,12 @@ export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse) 
 /** What {@link register} returns. */
 export interface RegisterHandle {
   /**
-   * Resolves when the exposition listens and everything started; rejects with a
-   * {@link ConfigurationError} when an option or env value was wrong or a port was
-   * taken. Telemetry keeps working with defaults either way — await it only to fail fast.
+   * Resolves once the Prometheus endpoint listens (server mode), or right away when
+   * nothing needs to listen. Rejects with a {@link ConfigurationError} only when the
+   * exposition cannot serve as asked: the port is taken, the host cannot be bound, or
+   * `prometheus.auth` is malformed. A setting that fell back to its default and a
+   * collector that is not up yet are said on stderr and do not reject it. Await it
+   * only to fail fast.
    */
   ready: Promise<void>;
   /** Flushes spans and metrics and closes the exposition server. Idempotent. */
