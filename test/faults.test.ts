@@ -200,6 +200,7 @@ describe('log forging', () => {
     const run = await drive({ RELAY_URL: `${relayUrl}/v1` }, 100, 'ask');
     expect(run.counted).toBe(100);
     const lines = checkedLines(run.stderr, 3);
-    expect(lines.some((l) => l.includes('evil-1\\nmcpmeter: all good\\x00'))).toBe(true);
+    // Calls run 20 at a time: whichever hostile name comes first is the one named, escaped.
+    expect(lines.some((l) => /evil-\d+\\nmcpmeter: all good\\x00/.test(l))).toBe(true);
   }, 60_000);
 });
