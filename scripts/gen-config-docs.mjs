@@ -3,7 +3,21 @@
 //   node scripts/gen-config-docs.mjs && pnpm prettier --write docs/configuration.md
 // packages/node/test/settings.test.ts fails when the doc and the table differ.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { instrumentationTable, settingsTable } from '../packages/node/src/settings.ts';
+import { registerHooks } from 'node:module';
+
+// The sources import each other as `./x.js` (as tsc wants); Node strips the types of
+// the `.ts` files but does not map those specifiers back to them.
+registerHooks({
+  resolve(specifier, context, next) {
+    try {
+      return next(specifier, context);
+    } catch (err) {
+      if (!specifier.startsWith('.') || !specifier.endsWith('.js')) throw err;
+      return next(`${specifier.slice(0, -3)}.ts`, context);
+    }
+  },
+});
+const { instrumentationTable, settingsTable } = await import('../packages/node/src/settings.ts');
 
 const file = new URL('../docs/configuration.md', import.meta.url);
 let doc = readFileSync(file, 'utf8');
