@@ -106,7 +106,15 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
           'www-authenticate': auth.challenge,
         });
       }
-      servePage(store, info, diagnostics, req, res);
+      try {
+        servePage(store, info, diagnostics, req, res);
+      } catch (err) {
+        diagnostics.once(
+          'page-failed',
+          `ui: answering ${diagnostics.quote(req.url ?? '')} failed: ${(err as Error).name}`,
+        );
+        send(res, 500, 'text/plain', 'the hub failed on this request\n');
+      }
     });
     const pageAddress = await listen(page, host, options.port ?? DEFAULT_UI_PORT, (hp, n) =>
       n === undefined
