@@ -8,11 +8,16 @@
  * against the page through the data-testid contract of the design brief, and has
  * a real Prometheus scrape the hub's /metrics.
  *
- * Writes docs/ui/overview.png, docs/ui/trace.png and docs/ui/tool.png (1366×768).
+ * Takes the screenshots of docs/ui.md (1366×768): overview.png, trace.png and
+ * tool.png, into docs/ui/ with UPDATE_UI_SCREENSHOTS=1 (they are committed), else
+ * into a temporary directory, so that a test run leaves the work tree clean:
+ *   UPDATE_UI_SCREENSHOTS=1 npx vitest run test/ui.e2e.test.ts
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +29,10 @@ import { startPrometheus, type RunningPrometheus } from '../test-utils/prometheu
 
 const agentScript = fileURLToPath(new URL('../examples/agent/agent.mjs', import.meta.url));
 const serverDir = fileURLToPath(new URL('../examples/mcp-server/', import.meta.url));
-const docsDir = fileURLToPath(new URL('../docs/ui/', import.meta.url));
+const shotsDir =
+  process.env.UPDATE_UI_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../docs/ui/', import.meta.url))
+    : mkdtempSync(join(tmpdir(), 'mcpmeter-ui-shots-'));
 const VIEWPORT = { width: 1366, height: 768 };
 
 /** The calls made on each copy of the stdio server: tool → [arguments, times]. */
@@ -257,6 +265,7 @@ afterAll(async () => {
     clearTimeout(t);
   }
   await hub?.close();
+  if (process.env.UPDATE_UI_SCREENSHOTS !== '1') rmSync(shotsDir, { recursive: true, force: true });
   console.log(`ui e2e timings (ms): ${JSON.stringify(timings)}`);
 }, 60_000);
 
@@ -318,8 +327,8 @@ describe('mcpmeter ui, end to end', () => {
       sharpen_claw: 1,
       slow: 1,
     });
-    mkdirSync(docsDir, { recursive: true });
-    await page.screenshot({ path: `${docsDir}overview.png` });
+    mkdirSync(shotsDir, { recursive: true });
+    await page.screenshot({ path: join(shotsDir, 'overview.png') });
     phase('page: tool counts');
   });
 
@@ -382,7 +391,7 @@ describe('mcpmeter ui, end to end', () => {
       expect(parent.process.id).toBe(ids.agent);
       expect(s.depth).toBeGreaterThanOrEqual(2);
     }
-    await page.screenshot({ path: `${docsDir}trace.png` });
+    await page.screenshot({ path: join(shotsDir, 'trace.png') });
     phase('page: trace');
   });
 
@@ -409,7 +418,7 @@ describe('mcpmeter ui, end to end', () => {
     );
     // the bucket counts add up to the calls made
     expect(all.reduce((n, b) => n + b.count, 0)).toBe(COPY_CALLS[0]!.slow![1]);
-    await page.screenshot({ path: `${docsDir}tool.png` });
+    await page.screenshot({ path: join(shotsDir, 'tool.png') });
     const index = all.findIndex((b) => b.traceId && b.count > 0);
     const bucket = all[index]!;
     const le =
