@@ -1,5 +1,6 @@
 import { UsageError } from './args.js';
 import { PROXY_HELP, parseProxyArgs, runProxy } from './proxy.js';
+import { UI_HELP, parseUiArgs, runUi } from './ui/ui.js';
 import { PACKAGE_VERSION } from './version.js';
 import { WRAP_HELP, parseWrapArgs, runWrap } from './wrap.js';
 
@@ -8,6 +9,7 @@ export const MAIN_HELP = `Usage: mcpmeter <command> [options]
 Commands:
   wrap [options] -- <command> [args...]   observe a stdio MCP server
   proxy --target <url> [options]          observe a Streamable HTTP MCP server
+  ui [options]                            a live local page of every instrumented process
 
 Run "mcpmeter <command> --help" for a command's options.
 `;
@@ -29,6 +31,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         const args = parseProxyArgs(rest);
         if (args === undefined) return help(PROXY_HELP);
         return await runProxy(args);
+      }
+      case 'ui': {
+        const args = parseUiArgs(rest);
+        if (args === undefined) return help(UI_HELP);
+        return await runUi(args);
       }
       case '--version':
       case '-v':

@@ -1,5 +1,5 @@
 // Every export here is public API of @mcpmeter/prometheus.
-export { type MetricsAuth } from './auth.js';
+export { createAuthCheck, type AuthCheck, type MetricsAuth } from './auth.js';
 export { attributeValueText, escapeHelp, escapeLabelValue, formatValue } from './format.js';
 export {
   sanitizeLabelName,
