@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHub } from '../packages/cli/src/ui/hub.js';
 import { launchChromium } from '../test-utils/chromium.js';
 import { freePort } from '../test-utils/ports.js';
@@ -175,18 +175,11 @@ beforeAll(async () => {
   // metrics port: the second finds it taken and still shows in the hub.
   const sharedMetricsPort = await freePort();
   await startCopy(sharedMetricsPort, common);
-  await expect
-    .poll(
-      () =>
-        fetch(`http://127.0.0.1:${sharedMetricsPort}/metrics`).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      {
-        timeout: 20_000,
-      },
-    )
-    .toBe(200);
+  await vi.waitFor(
+    async () =>
+      expect((await fetch(`http://127.0.0.1:${sharedMetricsPort}/metrics`)).status).toBe(200),
+    { timeout: 20_000, interval: 100 },
+  );
   await startCopy(sharedMetricsPort, common);
   phase('processes started');
 
@@ -200,22 +193,24 @@ beforeAll(async () => {
   phase('copy calls made');
 
   // The agent's turn is over when its trace spans its three processes in the hub.
-  await expect
-    .poll(
+  await vi
+    .waitFor(
       async () =>
-        (await api<ApiTraceRow[]>('api/traces?limit=200')).some(
-          (t) => t.root.startsWith('invoke_agent') && t.processes >= 3,
-        ),
+        expect(
+          (await api<ApiTraceRow[]>('api/traces?limit=200')).some(
+            (t) => t.root.startsWith('invoke_agent') && t.processes >= 3,
+          ),
+          'a trace of the agent across three processes',
+        ).toBe(true),
       { timeout: 30_000, interval: 250 },
     )
-    .toBe(true)
     .catch(explain);
   phase('agent trace in the hub');
 
   // Every process pushed its metrics with every call counted (a push every 2 s).
   const pidOf = (i: number) => copies[i]!.transport.pid;
-  await expect
-    .poll(
+  await vi
+    .waitFor(
       async () => {
         const o = await api<ApiOverview>('api/overview');
         const byService = (s: string) => o.processes.filter((p) => p.service === s);
@@ -225,11 +220,10 @@ beforeAll(async () => {
         ids.copy1 = o.processes.find((p) => p.pid === pidOf(1))?.id ?? '';
         ids.stdio =
           byService('claws-stdio').find((p) => p.pid !== pidOf(0) && p.pid !== pidOf(1))?.id ?? '';
-        return serverCountsIn(o.tools);
+        expect(serverCountsIn(o.tools)).toEqual(expectedServerCalls());
       },
       { timeout: 30_000, interval: 500 },
     )
-    .toEqual(expectedServerCalls())
     .catch(explain);
   phase('all counts in the hub');
 }, 120_000);
@@ -397,9 +391,20 @@ describe('mcpmeter ui, end to end', () => {
 
   it("goes from a latency bucket's exemplar to a trace holding that bucket's span", async () => {
     const tool = 'slow';
-    await page.goto(`${pageUrl}#/tool/${ids.copy0}/${tool}`);
+    // from the overview's tool row (a link to the tool's page)
+    await page.goto(`${pageUrl}#/`);
+    await page
+      .locator(
+        `[data-testid=tool-row][data-process-id="${ids.copy0}"][data-tool="${tool}"][data-side="server"]`,
+      )
+      .click();
     const detail = page.locator('[data-testid=tool-detail]');
-    await detail.waitFor({ timeout: 10_000 });
+    await detail.waitFor({ timeout: 10_000 }).catch(async (err: Error) => {
+      throw new Error(`${err.message}\npage: ${await page.locator('body').innerText()}`);
+    });
+    expect(await page.evaluate(() => location.hash)).toBe(
+      `#/tool/${encodeURIComponent(ids.copy0)}/${tool}`,
+    );
     const buckets = detail.locator('[data-testid=bucket]');
     await expect
       .poll(() => detail.locator('[data-testid=exemplar-link]').count(), { timeout: 10_000 })
