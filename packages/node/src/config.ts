@@ -30,6 +30,8 @@ export interface ResolvedConfig {
   samplerEnvError?: ConfigurationError;
   runtimeMetrics: boolean;
   handleSignals: boolean;
+  /** Look for a local `mcpmeter ui` hub and push metrics to it. */
+  hub: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -290,6 +292,8 @@ export function resolveConfig(
       runtimeMetrics:
         options.runtimeMetrics ?? env.MCPMETER_RUNTIME_METRICS?.trim().toLowerCase() !== 'false',
       handleSignals: options.handleSignals ?? true,
+      // A bad value was said by checkEnvironment(); the default (on) is used.
+      hub: options.hub ?? !/^(off|false)$/i.test(env.MCPMETER_HUB?.trim() ?? ''),
     },
   };
 }

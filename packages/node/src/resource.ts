@@ -6,6 +6,7 @@ import {
   resourceFromAttributes,
   type Resource,
 } from '@opentelemetry/resources';
+import { randomUUID } from 'node:crypto';
 import { arch, hostname } from 'node:os';
 import type { ResolvedConfig } from './config.js';
 
@@ -16,6 +17,11 @@ import type { ResolvedConfig } from './config.js';
  * `host.id` lookup would race the first scrape. The process detector is left out on purpose: it records the full command line
  * (`process.command_args`), which often carries tokens, and it would become a
  * label of `target_info` on every scrape.
+ *
+ * `service.instance.id` is a random UUID per process unless the user set one, as
+ * the semantic conventions recommend: it tells apart the copies of one stdio server
+ * (each host spawns its own), and it is a process's identity in `mcpmeter ui`. On
+ * `target_info` it changes with every start, as `process.pid` already does.
  */
 export function buildResource(config: ResolvedConfig, extra: Attributes | undefined): Resource {
   const fromOptions: Attributes = { ...extra };
@@ -25,6 +31,7 @@ export function buildResource(config: ResolvedConfig, extra: Attributes | undefi
   let resource = defaultResource()
     .merge(
       resourceFromAttributes({
+        'service.instance.id': randomUUID(),
         'host.name': hostname(),
         'host.arch': arch() === 'x64' ? 'amd64' : arch(),
         'process.pid': process.pid,

@@ -40,6 +40,7 @@ const MCP_REGISTER_DEFAULTS = Symbol.for('mcpmeter.register.mcp-options');
 import type { MetricsRequestHandler, RegisterHandle, RegisterOptions } from './types.js';
 import { PACKAGE_VERSION } from './version.js';
 import { FastHistograms } from './fast-histograms.js';
+import { startHubPush } from './hub-push.js';
 import { mergingScopes } from './scope-merge.js';
 import { bucketViews, SEMCONV_HISTOGRAMS } from './views.js';
 
@@ -164,6 +165,11 @@ function createHandle(given: unknown): RegisterHandle {
         metricProducers: fast ? [fast.producer(AggregationTemporality.CUMULATIVE)] : [],
       });
       readers.push(exposition.reader);
+      if (config.hub)
+        startHubPush(exposition.reader, {
+          endpoint: config.otlpMetricsEndpoint,
+          headers: config.otlpHeaders,
+        });
       metricsHandler = exposition.handler;
       fetchMetricsHandler = exposition.fetchHandler;
     } catch (err) {

@@ -31,6 +31,11 @@ const bool: Shape = {
   badOption: 'yes',
   badEnv: 'maybe',
 };
+const onOff: Shape = {
+  ...bool,
+  expects: 'on or off in the environment, true or false in code',
+  env: (v) => /^(on|off|true|false)$/i.test(v),
+};
 const text: Shape = {
   expects: 'a non-empty string',
   option: (v) => typeof v === 'string' && v.trim() !== '',
@@ -189,8 +194,9 @@ export const SETTINGS: readonly Setting[] = [
     env: ['OTEL_RESOURCE_ATTRIBUTES'],
     envValues: '`k=v,k2=v2`, percent-encoded',
     shape: { ...record, env: pairs.env, badEnv: 'team' },
-    default: 'host name and arch, process pid, Node version, SDK info',
-    doc: 'Resource attributes; they become labels of `target_info`. The command line is never recorded (it often carries tokens).',
+    default:
+      'host name and arch, process pid, Node version, SDK info, a random `service.instance.id` per process',
+    doc: 'Resource attributes; they become labels of `target_info`. The command line is never recorded (it often carries tokens). A `service.instance.id` given here wins over the random one.',
   },
   {
     option: 'metrics.exporter',
@@ -335,6 +341,14 @@ export const SETTINGS: readonly Setting[] = [
     default: '`OTEL_EXPORTER_OTLP_PROTOCOL`',
     doc: 'OTLP encoding of metrics.',
     resolvedBy: 'config',
+  },
+  {
+    option: 'hub',
+    env: ['MCPMETER_HUB'],
+    envValues: '`on`, `off`',
+    shape: onOff,
+    default: 'on',
+    doc: 'Live view with `mcpmeter ui`: while metrics go to Prometheus (the default), look for a hub at the origin of the OTLP endpoint (`GET /mcpmeter/hub`, at start and every 5 s while none answers; every 60 s for a host other than this one) and, once one answers, push the metrics to the OTLP metrics endpoint as OTLP/HTTP JSON every 2 s and at exit. A Collector or Jaeger there answers 404 and nothing is sent. Silent: diagnostics at `debug` level only.',
   },
   {
     option: 'traces.exporter',

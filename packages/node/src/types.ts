@@ -134,6 +134,19 @@ export interface RegisterOptions {
   /** Diagnostics level (always written to stderr). @default OTEL_LOG_LEVEL ?? 'info' */
   logLevel?: DiagLogLevel | 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
   /**
+   * Live view with `mcpmeter ui`: while metrics go to Prometheus (the default),
+   * look for a hub at the origin of the OTLP endpoint (`GET /mcpmeter/hub`, at
+   * start and every 5 s while none answers; every 60 s when the endpoint is on
+   * another host) and, once one answers, push the
+   * metrics to the OTLP metrics endpoint (OTLP/HTTP JSON, cumulative) every 2 s
+   * and at exit. A Collector or Jaeger there answers 404, and nothing is sent.
+   * Silent: diagnostics at `debug` level only. Not used with
+   * `metrics.exporter: 'otlp'`, where metrics already go to that endpoint.
+   * @default MCPMETER_HUB is not `off` (nor `false`)
+   * @example register({ hub: false }) // or MCPMETER_HUB=off
+   */
+  hub?: boolean;
+  /**
    * Flush telemetry once on SIGTERM / SIGINT. Your own handlers still run, and the
    * process exits as it would without mcpmeter.
    * @default true

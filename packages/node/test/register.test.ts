@@ -51,6 +51,10 @@ describe('register()', () => {
     const body = await res.text();
     expect(body).toMatch(/target_info\{[^}]*service_name="svc-a"/);
     expect(body).toMatch(/service_version="1.2.3"/);
+    // one per process (semconv), so copies of one stdio server are told apart
+    expect(body).toMatch(
+      /target_info\{[^}]*service_instance_id="[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"/,
+    );
     expect(body).toMatch(/v8js_memory_heap_used/);
     expect(body).toMatch(/v8js_memory_heap_limit\S* \d+/);
     expect(body).not.toMatch(/process_command_args/);
