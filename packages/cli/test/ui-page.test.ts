@@ -241,6 +241,8 @@ describe('the live page', () => {
       { timeout: 6000 },
     );
     expect(await page.getAttribute('[data-testid=hub-status]', 'data-state')).toBe('down');
+    expect(await page.textContent('[data-testid=hub-unreachable]')).toContain('still running?');
+    expect(await page.getByText('hub unreachable').count()).toBe(1);
     // The last data stays on screen.
     expect(await page.locator('[data-testid=process-row]').count()).toBe(3);
   });
