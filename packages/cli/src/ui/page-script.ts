@@ -200,7 +200,7 @@ export const PAGE_SCRIPT = String.raw`
       out.push(section('full', 'Processes', up + ' up · ' + (procs.length - up) + ' down', table('proc', ['', 'service', 'instance', '#pid', 'transport', 'runtime', '#spans', '#last seen'],
         procs.map((p) => h('div', { class: 'tr', 'data-testid': 'process-row', 'data-process-id': p.id, 'data-service': p.service, 'data-up': String(!!p.up) },
           td(h('span', { class: 'badge ' + (p.up ? 'up' : 'down') }, p.up ? 'up' : 'down')), td([swatch(p.id), p.service], 'strong', p.service),
-          td(short(p.id), 'mono', p.id), td(String(p.pid === undefined ? '' : p.pid), 'n'), td(p.transport || '–'), td(p.runtime || '–', '', p.runtime),
+          td(short(p.id), 'mono', p.id), td(p.pid === undefined || p.pid === null ? '–' : String(p.pid), 'n'), td(p.transport || '–'), td(p.runtime || '–', '', p.runtime),
           td(fmtInt(p.spans), 'n'), td(ago(p.lastSeen), 'n', clock(p.lastSeen)))))));
     }
     const shown = tools.filter((t) => match(t.tool, t.service, t.process, t.side));
@@ -231,7 +231,7 @@ export const PAGE_SCRIPT = String.raw`
     const hub = o.hub;
     if (hub) {
       const dr = hub.dropped || {}, lim = hub.limits || {};
-      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP ' + (hub.otlpUrl || '') + ' · keeps ' + fmtInt(lim.processes) + ' processes, ' + fmtInt(lim.spans) + ' spans, ' + fmtInt(lim.traces) + ' traces · dropped ' + fmtInt(dr.spans) + ' spans, ' + fmtInt(dr.traces) + ' traces, ' + fmtInt(dr.processes) + ' processes';
+      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP ' + (hub.otlpUrl || '') + ' · holds ' + (hub.held ? fmtInt(hub.held.spans) + ' of ' : '') + fmtInt(lim.spans) + ' spans, ' + (hub.held ? fmtInt(hub.held.traces) + ' of ' : '') + fmtInt(lim.traces) + ' traces, ' + (hub.held ? fmtInt(hub.held.processes) + ' of ' : '') + fmtInt(lim.processes) + ' processes · dropped ' + fmtInt(dr.spans) + ' spans, ' + fmtInt(dr.traces) + ' traces, ' + fmtInt(dr.processes) + ' processes';
     }
     return [h('div', { class: 'ov' }, out)];
   }
@@ -272,7 +272,7 @@ export const PAGE_SCRIPT = String.raw`
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => sized('span', '', 'left', f * 100 + '%'));
     ticks.forEach((el, i) => el.append(fmtMs((total * i) / 4)));
     const wf = h('section', { class: 'card wf', 'data-testid': 'waterfall' },
-      h('div', { class: 'legend' }, [...procs.values()].map((p) => h('span', { 'data-testid': 'legend-item', 'data-process-id': p.id }, swatch(p.id), p.service + ' ', h('span', { class: 'mono muted' }, short(p.id) + ' · pid ' + (p.pid === undefined ? '?' : p.pid))))),
+      h('div', { class: 'legend' }, [...procs.values()].map((p) => h('span', { 'data-testid': 'legend-item', 'data-process-id': p.id }, swatch(p.id), p.service + ' ', h('span', { class: 'mono muted' }, short(p.id) + ' · pid ' + (p.pid === undefined || p.pid === null ? '?' : p.pid))))),
       h('div', { class: 'tr th' }, td('span'), h('span', { class: 'td axis' }, ticks)), rows);
     return [h('div', { class: 'head' }, back(), h('h1', null, root.name || 'trace'),
       h('span', { class: 'muted' }, fmtMs(total) + ' · ' + spans.length + ' spans · ' + procs.size + ' processes'), errors ? h('span', { class: 'bad' }, errors + ' failed') : null,
@@ -290,13 +290,13 @@ export const PAGE_SCRIPT = String.raw`
     let series = null;
     if (s.series) {
       const labels = Object.entries(s.series.labels || {}).map(([k, v]) => k + '="' + String(v).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n') + '"');
-      const side = /^mcp_client/.test(s.series.metric || '') ? 'client' : 'server';
+      const side = s.series.side || (/^mcp_client/.test(s.series.metric || '') ? 'client' : 'server');
       series = [h('div', { class: 'sub' }, 'series'), h('div', { 'data-testid': 'span-series' }, h('a', { class: 'series', href: toolHref(s.series.process || p.id, s.series.tool, side) },
         h('code', null, (s.series.metric || '') + '{' + labels.join(',') + '}'), h('span', { class: 'go' }, 'open the tool ' + (s.series.tool || '') + ' →')))];
     }
     return h('section', { class: 'card detail', 'data-testid': 'span-detail', 'data-span-id': s.spanId }, h('h2', null, s.name),
       kv([['status', [h('span', { class: 'badge ' + status }, status), s.status && s.status.message ? ' ' + s.status.message : '']],
-        ['kind', kind], ['service', [swatch(p.id), p.service]], ['instance', h('span', { class: 'mono' }, p.id)], ['pid', p.pid],
+        ['kind', kind], ['service', [swatch(p.id), p.service]], ['instance', h('span', { class: 'mono' }, p.id)], ['pid', p.pid === null || p.pid === undefined ? '–' : p.pid],
         ['start', '+' + fmtMs(num(s.start) - t0)], ['duration', fmtMs(s.durationMs)], ['span', h('span', { class: 'mono' }, s.spanId)],
         ['parent', h('span', { class: 'mono' }, s.parentSpanId || '(root)')]]),
       series, h('div', { class: 'sub' }, 'attributes ', h('span', { class: 'count' }, attrs.length)),
@@ -326,7 +326,7 @@ export const PAGE_SCRIPT = String.raw`
     return [h('div', { 'data-testid': 'tool-detail', 'data-process-id': pid, 'data-tool': t.tool || r.tool, 'data-side': t.side || r.side },
       h('div', { class: 'head' }, back(), h('h1', null, t.tool || r.tool),
       h('span', { class: 'muted' }, (t.side || r.side) + ' · '), h('span', null, swatch(pid), t.service || (t.process && t.process.service) || (known && known.service) || ''),
-      h('span', { class: 'mono muted', title: pid }, short(pid) + (pidNum === undefined ? '' : ' · pid ' + pidNum))),
+      h('span', { class: 'mono muted', title: pid }, short(pid) + (pidNum === undefined || pidNum === null ? '' : ' · pid ' + pidNum))),
     h('div', { class: 'stats' },
       stat('calls', String(Math.round(num(t.calls))), 'tool-calls'), stat('calls/s (30 s)', fmtRate(t.callsPerSec)),
       stat('errors ' + (errTitle(t.errors) || 'none'), fmtPct(t.errorRatio), 'tool-error-ratio', num(t.errorRatio) > 0 ? 'bad' : ''),
