@@ -5,6 +5,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { PAGE_HTML } from '../src/ui/page.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+// The callbacks given to page.evaluate run in the browser; the cli package compiles without the DOM lib.
+declare const document: { activeElement: { getAttribute(name: string): string | null } | null } & {
+  querySelector(sel: string): { textContent: string | null } | null;
+};
+declare const window: { __pwned?: unknown };
 // A plain-JS fixture (also runnable alone), imported by URL so it needs no type declarations.
 const fx = await import(new URL('./fixtures/ui-api-fixture.mjs', import.meta.url).href);
 const [AGENT, WEATHER, SEARCH] = fx.PROCESS_IDS as string[];
@@ -101,7 +106,7 @@ describe('the live page', () => {
     await page.waitForSelector('[data-testid=span-detail]');
     expect(await page.textContent('[data-testid=span-detail] h2')).toBe(fx.HOSTILE_SPAN);
     expect(await page.locator('main img, main svg, main script').count()).toBe(0);
-    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
   });
 
   it('is usable by keyboard: Tab to a tool, Enter opens it, Esc returns, / filters', async () => {
@@ -191,11 +196,13 @@ describe('the live page', () => {
   });
 
   it('shows the latency histogram, and an exemplar opens its trace with the span highlighted', async () => {
-    const tool = await api(`/api/tools/${WEATHER}/get_weather?side=server`);
+    const tool = (await api(`/api/tools/${WEATHER}/get_weather?side=server`)) as {
+      buckets: { le: number | null; count: number }[];
+    };
     await page.goto(`${fixture.url}#/tool/${WEATHER}/get_weather`);
     await page.waitForSelector('[data-testid=tool-detail] [data-testid=bucket]');
     expect(await attr('[data-testid=bucket]', ['data-le', 'data-count'])).toEqual(
-      tool.buckets.map((b: { le: number | null; count: number }) => ({
+      tool.buckets.map((b) => ({
         'data-le': b.le === null ? 'Infinity' : String(b.le),
         'data-count': String(b.count),
       })),
@@ -234,6 +241,8 @@ describe('the live page', () => {
       { timeout: 6000 },
     );
     expect(await page.getAttribute('[data-testid=hub-status]', 'data-state')).toBe('down');
+    expect(await page.textContent('[data-testid=hub-unreachable]')).toContain('still running?');
+    expect(await page.getByText('hub unreachable').count()).toBe(1);
     // The last data stays on screen.
     expect(await page.locator('[data-testid=process-row]').count()).toBe(3);
   });

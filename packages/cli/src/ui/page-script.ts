@@ -14,7 +14,7 @@ export const PAGE_SCRIPT = String.raw`
   const statusEl = document.getElementById('status');
   const filterEl = document.getElementById('filter');
   const footEl = document.getElementById('foot');
-  const st = { data: null, ok: null, hash: location.hash, colors: new Map(), focusHref: '', routeFocus: false, scrolled: '', sig: '' };
+  const st = { data: null, ok: null, hash: location.hash, colors: new Map(), procs: new Map(), focusHref: '', routeFocus: false, scrolled: '', sig: '' };
   let timer = 0;
   let seq = 0;
 
@@ -121,12 +121,14 @@ export const PAGE_SCRIPT = String.raw`
       let data;
       if (r.view === 'overview') {
         const [o, t] = await Promise.all([get('/api/overview'), get('/api/traces?limit=50')]);
-        data = { api: r.api, overview: o.body || {}, traces: Array.isArray(t.body) ? t.body : [], text: '' };
+        const traces = Array.isArray(t.body) ? t.body : (t.body && t.body.traces) || [];
+        data = { api: r.api, overview: o.body || {}, traces, text: '' };
       } else {
         const x = await get(r.api);
         data = { api: r.api, notFound: !!x.notFound, body: x.body || {}, text: x.text };
       }
       if (my !== seq) return;
+      data.at = Date.now();
       setStatus(true);
       st.data = data;
       render();
@@ -142,7 +144,13 @@ export const PAGE_SCRIPT = String.raw`
     statusEl.dataset.state = ok ? 'live' : 'down';
     statusEl.textContent = ok ? 'live' : 'hub unreachable';
     document.body.classList.toggle('stale', !ok);
-    if (!ok && !st.data) main.replaceChildren(h('section', { class: 'card empty' }, h('h2', null, 'hub unreachable'), h('p', null, 'Is ', h('code', null, 'mcpmeter ui'), ' still running? Retrying every second.')));
+    const banner = document.getElementById('down');
+    if (banner) banner.remove();
+    if (ok) return;
+    const why = h('p', { id: 'down', class: 'down', 'data-testid': 'hub-unreachable' }, 'No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? Retrying every second',
+      st.data ? '; the data below is from ' + clock(st.data.at) + '.' : '.');
+    if (st.data) main.prepend(why);
+    else main.replaceChildren(why);
   }
 
   function render() {
@@ -177,20 +185,22 @@ export const PAGE_SCRIPT = String.raw`
   function overview(d) {
     const o = d.overview;
     const procs = o.processes || [], tools = o.tools || [], sessions = o.sessions || [], llm = o.llm || [];
-    for (const p of procs) color(p.id);
+    for (const p of procs) { color(p.id); st.procs.set(p.id, p); }
     const q = filterEl.value.trim().toLowerCase();
     const match = (...xs) => !q || xs.some((x) => String(x === undefined || x === null ? '' : x).toLowerCase().includes(q));
     const out = [];
     if (!procs.length) {
       out.push(h('section', { class: 'card empty full', 'data-testid': 'empty' }, h('h2', null, 'No processes yet'),
-        h('p', null, 'Start an instrumented process: ', h('code', null, 'node --import @mcpmeter/node/register server.js'), ', or ', h('code', null, 'mcpmeter wrap -- <cmd>'), '. It shows here within 10 seconds.'),
-        o.hub && o.hub.otlpUrl ? h('p', { class: 'muted' }, 'The hub receives OTLP on ', h('code', null, o.hub.otlpUrl), '.') : null));
+        h('p', null, 'Start an instrumented process — it shows here within 10 seconds, with no configuration:'),
+        h('pre', null, h('code', null, 'node --import @mcpmeter/node/register server.js')), h('p', null, 'or, for a stdio server in any language:'), h('pre', null, h('code', null, 'mcpmeter wrap -- <cmd>')),
+        h('p', { class: 'muted' }, 'Processes find the hub on its OTLP endpoint' + (o.hub && o.hub.otlpUrl ? ' ' + o.hub.otlpUrl : '') + ', where they already send their traces.')));
+      if (!tools.length && !d.traces.length) return [h('div', { class: 'ov' }, out)];
     } else {
       const up = procs.filter((p) => p.up).length;
       out.push(section('full', 'Processes', up + ' up · ' + (procs.length - up) + ' down', table('proc', ['', 'service', 'instance', '#pid', 'transport', 'runtime', '#spans', '#last seen'],
         procs.map((p) => h('div', { class: 'tr', 'data-testid': 'process-row', 'data-process-id': p.id, 'data-service': p.service, 'data-up': String(!!p.up) },
           td(h('span', { class: 'badge ' + (p.up ? 'up' : 'down') }, p.up ? 'up' : 'down')), td([swatch(p.id), p.service], 'strong', p.service),
-          td(short(p.id), 'mono', p.id), td(String(p.pid === undefined ? '' : p.pid), 'n'), td(p.transport || '–'), td(p.runtime || '–', '', p.runtime),
+          td(short(p.id), 'mono', p.id), td(p.pid === undefined || p.pid === null ? '–' : String(p.pid), 'n'), td(p.transport || '–'), td(p.runtime || '–', '', p.runtime),
           td(fmtInt(p.spans), 'n'), td(ago(p.lastSeen), 'n', clock(p.lastSeen)))))));
     }
     const shown = tools.filter((t) => match(t.tool, t.service, t.process, t.side));
@@ -221,7 +231,7 @@ export const PAGE_SCRIPT = String.raw`
     const hub = o.hub;
     if (hub) {
       const dr = hub.dropped || {}, lim = hub.limits || {};
-      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP ' + (hub.otlpUrl || '') + ' · keeps ' + fmtInt(lim.processes) + ' processes, ' + fmtInt(lim.spans) + ' spans, ' + fmtInt(lim.traces) + ' traces · dropped ' + fmtInt(dr.spans) + ' spans, ' + fmtInt(dr.traces) + ' traces, ' + fmtInt(dr.processes) + ' processes';
+      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP ' + (hub.otlpUrl || '') + ' · holds ' + (hub.held ? fmtInt(hub.held.spans) + ' of ' : '') + fmtInt(lim.spans) + ' spans, ' + (hub.held ? fmtInt(hub.held.traces) + ' of ' : '') + fmtInt(lim.traces) + ' traces, ' + (hub.held ? fmtInt(hub.held.processes) + ' of ' : '') + fmtInt(lim.processes) + ' processes · dropped ' + fmtInt(dr.spans) + ' spans, ' + fmtInt(dr.traces) + ' traces, ' + fmtInt(dr.processes) + ' processes';
     }
     return [h('div', { class: 'ov' }, out)];
   }
@@ -233,7 +243,7 @@ export const PAGE_SCRIPT = String.raw`
 
   function traceView(d, r) {
     if (d.notFound) return notFound('Trace', r.traceId, 'is not in the hub: it has not arrived yet, or it left the ring buffer.');
-    const spans = d.body.spans || [];
+    const spans = Array.isArray(d.body.spans) ? d.body.spans : [];
     let t0 = Infinity, t1 = -Infinity;
     for (const s of spans) { t0 = Math.min(t0, num(s.start)); t1 = Math.max(t1, num(s.end)); }
     const total = Math.max(t1 - t0, 0.001);
@@ -262,10 +272,10 @@ export const PAGE_SCRIPT = String.raw`
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => sized('span', '', 'left', f * 100 + '%'));
     ticks.forEach((el, i) => el.append(fmtMs((total * i) / 4)));
     const wf = h('section', { class: 'card wf', 'data-testid': 'waterfall' },
-      h('div', { class: 'legend' }, [...procs.values()].map((p) => h('span', { 'data-testid': 'legend-item', 'data-process-id': p.id }, swatch(p.id), p.service + ' ', h('span', { class: 'mono muted' }, short(p.id) + ' · pid ' + (p.pid === undefined ? '?' : p.pid))))),
+      h('div', { class: 'legend' }, [...procs.values()].map((p) => h('span', { 'data-testid': 'legend-item', 'data-process-id': p.id }, swatch(p.id), p.service + ' ', h('span', { class: 'mono muted' }, short(p.id) + ' · pid ' + (p.pid === undefined || p.pid === null ? '?' : p.pid))))),
       h('div', { class: 'tr th' }, td('span'), h('span', { class: 'td axis' }, ticks)), rows);
     return [h('div', { class: 'head' }, back(), h('h1', null, root.name || 'trace'),
-      h('span', { class: 'muted' }, fmtMs(total) + ' · ' + spans.length + ' spans · ' + procs.size + ' processes' + (errors ? ' · ' : '')), errors ? h('span', { class: 'bad' }, errors + ' failed') : null,
+      h('span', { class: 'muted' }, fmtMs(total) + ' · ' + spans.length + ' spans · ' + procs.size + ' processes'), errors ? h('span', { class: 'bad' }, errors + ' failed') : null,
       h('span', { class: 'mono muted' }, d.body.traceId || r.traceId)),
       h('div', { class: 'trace' + (sel ? ' with-detail' : '') }, wf, sel ? spanDetail(sel, t0) : null)];
   }
@@ -280,13 +290,13 @@ export const PAGE_SCRIPT = String.raw`
     let series = null;
     if (s.series) {
       const labels = Object.entries(s.series.labels || {}).map(([k, v]) => k + '="' + String(v).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n') + '"');
-      const side = /^mcp_client/.test(s.series.metric || '') ? 'client' : 'server';
+      const side = s.series.side || (/^mcp_client/.test(s.series.metric || '') ? 'client' : 'server');
       series = [h('div', { class: 'sub' }, 'series'), h('div', { 'data-testid': 'span-series' }, h('a', { class: 'series', href: toolHref(s.series.process || p.id, s.series.tool, side) },
         h('code', null, (s.series.metric || '') + '{' + labels.join(',') + '}'), h('span', { class: 'go' }, 'open the tool ' + (s.series.tool || '') + ' →')))];
     }
     return h('section', { class: 'card detail', 'data-testid': 'span-detail', 'data-span-id': s.spanId }, h('h2', null, s.name),
       kv([['status', [h('span', { class: 'badge ' + status }, status), s.status && s.status.message ? ' ' + s.status.message : '']],
-        ['kind', kind], ['service', [swatch(p.id), p.service]], ['instance', h('span', { class: 'mono' }, p.id)], ['pid', p.pid],
+        ['kind', kind], ['service', [swatch(p.id), p.service]], ['instance', h('span', { class: 'mono' }, p.id)], ['pid', p.pid === null || p.pid === undefined ? '–' : p.pid],
         ['start', '+' + fmtMs(num(s.start) - t0)], ['duration', fmtMs(s.durationMs)], ['span', h('span', { class: 'mono' }, s.spanId)],
         ['parent', h('span', { class: 'mono' }, s.parentSpanId || '(root)')]]),
       series, h('div', { class: 'sub' }, 'attributes ', h('span', { class: 'count' }, attrs.length)),
@@ -300,7 +310,7 @@ export const PAGE_SCRIPT = String.raw`
     const max = Math.max(1, ...buckets.map((b) => num(b.count)));
     let lower = 0;
     const rows = buckets.map((b) => {
-      const inf = b.le === null || b.le === undefined;
+      const inf = typeof b.le !== 'number' || !isFinite(b.le);
       const label = inf ? '> ' + fmtLe(lower) : '≤ ' + fmtLe(b.le);
       if (!inf) lower = b.le;
       const e = b.exemplar;
@@ -311,11 +321,12 @@ export const PAGE_SCRIPT = String.raw`
     });
     const pid = idOf(t.process) || r.processId;
     const stat = (label, value, testid, cls) => h('div', { class: 'card stat' }, h('div', { class: 'v' + (cls ? ' ' + cls : ''), 'data-testid': testid }, value), h('div', { class: 'l' }, label));
-    const pidNum = t.process && typeof t.process === 'object' ? t.process.pid : t.pid;
+    const known = st.procs.get(pid);
+    const pidNum = t.process && typeof t.process === 'object' ? t.process.pid : t.pid !== undefined ? t.pid : known && known.pid;
     return [h('div', { 'data-testid': 'tool-detail', 'data-process-id': pid, 'data-tool': t.tool || r.tool, 'data-side': t.side || r.side },
       h('div', { class: 'head' }, back(), h('h1', null, t.tool || r.tool),
-      h('span', { class: 'muted' }, (t.side || r.side) + ' · '), h('span', null, swatch(pid), t.service || (t.process && t.process.service) || ''),
-      h('span', { class: 'mono muted', title: pid }, short(pid) + (pidNum === undefined ? '' : ' · pid ' + pidNum))),
+      h('span', { class: 'muted' }, (t.side || r.side) + ' · '), h('span', null, swatch(pid), t.service || (t.process && t.process.service) || (known && known.service) || ''),
+      h('span', { class: 'mono muted', title: pid }, short(pid) + (pidNum === undefined || pidNum === null ? '' : ' · pid ' + pidNum))),
     h('div', { class: 'stats' },
       stat('calls', String(Math.round(num(t.calls))), 'tool-calls'), stat('calls/s (30 s)', fmtRate(t.callsPerSec)),
       stat('errors ' + (errTitle(t.errors) || 'none'), fmtPct(t.errorRatio), 'tool-error-ratio', num(t.errorRatio) > 0 ? 'bad' : ''),

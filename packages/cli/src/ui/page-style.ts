@@ -40,7 +40,6 @@ kbd {
 #status[data-state='live']::before { content: '\25CF  '; }
 #status[data-state='down'] { background: var(--bad); color: #fff; font-weight: 600; }
 main { padding: 14px 20px 8px; }
-body.stale main { opacity: 0.55; }
 footer { padding: 4px 20px 16px; color: var(--muted); font-size: 12px; }
 .muted { color: var(--muted); }
 .ov { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 14px 16px; }
@@ -54,6 +53,9 @@ footer { padding: 4px 20px 16px; color: var(--muted); font-size: 12px; }
 .card.empty { padding: 4px 16px 12px; }
 .card.empty h2 { padding-left: 0; font-size: 15px; }
 .card.empty p { margin: 6px 0; }
+.card.empty pre { margin: 4px 0 8px; padding: 8px 12px; border-radius: 6px; background: var(--chip); overflow-x: auto; }
+.down { margin: 0 0 12px; padding: 8px 12px; border-radius: 8px; background: var(--bad-bg); color: var(--bad); font-weight: 600; }
+body.stale main > :not(.down) { opacity: 0.55; }
 .none { padding: 10px 12px; color: var(--muted); border-top: 1px solid var(--line); }
 .tr {
   display: grid; align-items: center; column-gap: 12px; padding: 0 12px; min-height: 27px;
