@@ -16,7 +16,7 @@
 // Everything goes to stderr: mcpmeter keeps stdout clean for stdio MCP servers.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startHub } from '@mcpmeter/cli';
+import { DEFAULT_OTLP_PORT, DEFAULT_UI_PORT, startHub } from '@mcpmeter/cli';
 import { bindable, freePorts } from './ports.mjs';
 
 const once = process.argv.includes('--once');
@@ -42,17 +42,20 @@ const agent = spawn(process.execPath, [agentScript], {
     OTEL_EXPORTER_OTLP_ENDPOINT: hub.otlpUrl,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '200',
-    // keep the three processes up while the demo (and you) read their /metrics;
-    // with --once the demo ends the linger by closing the agent's stdin
+    // keep the three processes up while the demo (and you) read their /metrics and the
+    // live view; the demo ends the linger by closing the agent's stdin (--once, Ctrl-C)
     AGENT_LINGER_MS: String(24 * 3600 * 1000),
-    AGENT_LINGER_UNTIL_STDIN_ENDS: once ? '1' : '0',
+    AGENT_LINGER_UNTIL_STDIN_ENDS: '1',
   },
 });
 let agentErr = '';
 agent.stderr.on('data', (/** @type {Buffer} */ d) => (agentErr += d.toString()));
 agent.stdout.resume();
 const agentExit = new Promise((resolve) => agent.once('exit', resolve));
-process.once('SIGINT', () => agent.kill('SIGINT'));
+// Ctrl-C: the agent closes its MCP servers and exits, then the demo stops the hub (a
+// second Ctrl-C stops the demo at once). Signalled alone (kill -INT), the demo still
+// stops every process it started.
+process.once('SIGINT', () => agent.stdin.end());
 
 /**
  * The hub on its documented ports (4320 for the page, 4318 for OTLP) when both are
@@ -61,12 +64,13 @@ process.once('SIGINT', () => agent.kill('SIGINT'));
 async function startDemoHub() {
   if (!once) {
     const taken = [];
-    for (const port of [4318, 4320]) if (!(await bindable(port))) taken.push(`127.0.0.1:${port}`);
+    for (const port of [DEFAULT_OTLP_PORT, DEFAULT_UI_PORT])
+      if (!(await bindable(port))) taken.push(`127.0.0.1:${port}`);
     if (taken.length === 0) {
       try {
-        return await startHub({ host: '127.0.0.1', port: 4320, otlpPort: 4318 });
+        return await startHub({ port: DEFAULT_UI_PORT, otlpPort: DEFAULT_OTLP_PORT });
       } catch {
-        taken.push('127.0.0.1:4318 or :4320');
+        taken.push(`127.0.0.1:${DEFAULT_OTLP_PORT} or :${DEFAULT_UI_PORT}`);
       }
     }
     say(
@@ -74,7 +78,7 @@ async function startDemoHub() {
     );
   }
   const [port, otlpPort] = await freePorts(2);
-  return startHub({ host: '127.0.0.1', port, otlpPort });
+  return startHub({ port, otlpPort });
 }
 
 /** @param {string} path */
