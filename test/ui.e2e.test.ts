@@ -35,9 +35,13 @@ const shotsDir =
     : mkdtempSync(join(tmpdir(), 'mcpmeter-ui-shots-'));
 const VIEWPORT = { width: 1366, height: 768 };
 
-/** The calls made on each copy of the stdio server: tool → [arguments, times]. */
+/**
+ * The calls made on each copy of the stdio server: tool → [arguments, times]. The
+ * exemplar test reads copy 0's `slow`: 30 ms sits inside the (20, 50] ms bucket, far
+ * from a bound, where a span and its metric could land in neighbouring buckets.
+ */
 const COPY_CALLS: Record<string, [Record<string, unknown>, number]>[] = [
-  { fast: [{}, 5], slow: [{ ms: 8 }, 3], failing: [{}, 2] },
+  { fast: [{}, 5], slow: [{ ms: 30 }, 3], failing: [{}, 2] },
   { fast: [{}, 3], slow: [{ ms: 2 }, 4], throwing: [{}, 1] },
 ];
 
@@ -385,7 +389,25 @@ describe('mcpmeter ui, end to end', () => {
       expect(parent.process.id).toBe(ids.agent);
       expect(s.depth).toBeGreaterThanOrEqual(2);
     }
+    // a span opens its detail, with the tool series it counts in; that links to the tool
+    const httpCall = detail.spans.find(
+      (x) => x.process.id === ids.http && x.name === 'tools/call slow',
+    )!;
+    await page.locator(`[data-testid=span-row][data-span-id="${httpCall.spanId}"]`).click();
+    await expect
+      .poll(() => page.evaluate(() => location.hash))
+      .toBe(`#/trace/${slowest.traceId}/${httpCall.spanId}`);
+    const series = page.locator('[data-testid=span-series]');
+    await series.waitFor({ timeout: 10_000 });
+    expect(await series.innerText()).toMatch(
+      /mcp_server_operation_duration_seconds\{.*gen_ai_tool_name="slow"/,
+    );
     await page.screenshot({ path: join(shotsDir, 'trace.png') });
+    await series.locator('a').click();
+    const tool = page.locator('[data-testid=tool-detail]');
+    await tool.waitFor({ timeout: 10_000 });
+    expect(await tool.getAttribute('data-process-id')).toBe(ids.http);
+    expect(await tool.getAttribute('data-tool')).toBe('slow');
     phase('page: trace');
   });
 
@@ -421,8 +443,9 @@ describe('mcpmeter ui, end to end', () => {
         };
       }),
     );
-    // the bucket counts add up to the calls made
+    // the bucket counts add up to the calls made; no exemplar on an empty bucket
     expect(all.reduce((n, b) => n + b.count, 0)).toBe(COPY_CALLS[0]!.slow![1]);
+    for (const b of all) if (b.count === 0) expect(b.traceId, `le=${b.le}`).toBeUndefined();
     await page.screenshot({ path: join(shotsDir, 'tool.png') });
     const index = all.findIndex((b) => b.traceId && b.count > 0);
     const bucket = all[index]!;
