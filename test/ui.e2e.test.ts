@@ -35,6 +35,15 @@ const shotsDir =
     : mkdtempSync(join(tmpdir(), 'mcpmeter-ui-shots-'));
 const VIEWPORT = { width: 1366, height: 768 };
 
+// What the callbacks that run in the page use (this tsconfig has no DOM lib; casts
+// only: the callbacks are sent to the browser as source and cannot call test code).
+declare const location: { hash: string };
+interface PageElement {
+  dataset: Record<string, string | undefined>;
+  querySelector(selector: string): PageElement | null;
+  textContent: string | null;
+}
+
 /**
  * The calls made on each copy of the stdio server: tool → [arguments, times]. The
  * exemplar test reads copy 0's `slow`: 30 ms sits inside the (20, 50] ms bucket, far
@@ -282,9 +291,9 @@ describe('mcpmeter ui, end to end', () => {
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(5);
     const listed = await rows.evaluateAll((els) =>
       els.map((e) => ({
-        id: (e as HTMLElement).dataset.processId,
-        service: (e as HTMLElement).dataset.service,
-        up: (e as HTMLElement).dataset.up,
+        id: (e as unknown as PageElement).dataset.processId,
+        service: (e as unknown as PageElement).dataset.service,
+        up: (e as unknown as PageElement).dataset.up,
       })),
     );
     expect(listed.map((p) => p.id).sort()).toEqual(Object.values(ids).sort());
@@ -304,8 +313,10 @@ describe('mcpmeter ui, end to end', () => {
     const read = () =>
       page.locator('[data-testid=tool-row]').evaluateAll((els) =>
         els.map((e) => {
-          const d = (e as HTMLElement).dataset;
-          const text = e.querySelector('[data-testid=tool-calls]')?.textContent ?? '';
+          const d = (e as unknown as PageElement).dataset;
+          const text =
+            (e as unknown as PageElement).querySelector('[data-testid=tool-calls]')?.textContent ??
+            '';
           return {
             process: d.processId ?? '',
             tool: d.tool ?? '',
@@ -340,7 +351,7 @@ describe('mcpmeter ui, end to end', () => {
     const rows = page.locator('[data-testid=trace-row]');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const pageOrder = await rows.evaluateAll((els) =>
-      els.map((e) => (e as HTMLElement).dataset.traceId),
+      els.map((e) => (e as unknown as PageElement).dataset.traceId),
     );
     const index = pageOrder.indexOf(slowest.traceId);
     expect(index, 'the page lists the agent trace where the API does').toBe(
@@ -356,7 +367,7 @@ describe('mcpmeter ui, end to end', () => {
     await expect.poll(() => spanRows.count(), { timeout: 10_000 }).toBe(slowest.spanCount);
     const spans = await spanRows.evaluateAll((els) =>
       els.map((e) => {
-        const d = (e as HTMLElement).dataset;
+        const d = (e as unknown as PageElement).dataset;
         return {
           spanId: d.spanId ?? '',
           parent: d.parentSpanId ?? '',
@@ -433,8 +444,8 @@ describe('mcpmeter ui, end to end', () => {
       .toBeGreaterThan(0);
     const all = await buckets.evaluateAll((els) =>
       els.map((e) => {
-        const d = (e as HTMLElement).dataset;
-        const link = e.querySelector<HTMLElement>('[data-testid=exemplar-link]');
+        const d = (e as unknown as PageElement).dataset;
+        const link = (e as unknown as PageElement).querySelector('[data-testid=exemplar-link]');
         return {
           le: d.le ?? '',
           count: Number(d.count),
