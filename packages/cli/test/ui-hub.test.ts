@@ -164,11 +164,11 @@ describe('the hub fed by the OTel SDK exporters (JSON and protobuf)', () => {
     expect(srv).toMatchObject({
       parentSpanId: ids.client,
       name: 'tools/call get_weather',
-      kind: 'server',
+      kind: 2,
       start: t0 + 20,
       end: t0 + 800,
       durationMs: 780,
-      status: { code: 'unset' },
+      status: { code: 0, message: '' },
       process: { id: 'weather-1', service: 'weather' },
       series: {
         metric: 'mcp_server_operation_duration_seconds',

@@ -80,6 +80,15 @@ describe('malformed and oversize bodies', () => {
       JSON_TYPE,
     );
     expect(noIds.status).toBe(400);
+    const depth = 2000;
+    const deep = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"x"}${']}}'.repeat(depth)}`;
+    const nested = await post(
+      '/v1/metrics',
+      `{"resourceMetrics":[{"resource":{"attributes":[{"key":"k","value":${deep}}]}}]}`,
+      JSON_TYPE,
+    );
+    expect(nested.status).toBe(400);
+    expect(await nested.text()).toMatch(/nests too deep/);
     const garbage = await post('/v1/metrics', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), {
       'content-type': 'application/x-protobuf',
     });

@@ -77,4 +77,22 @@ describe('Prometheus scraping the hub', () => {
     // Three calls of 0.2 s: the 0.1–0.2 s bucket, interpolated to its middle.
     expect(Number(r[0]!.value[1])).toBeCloseTo(0.15, 6);
   });
+
+  it("gives the same p50 and p95 as Prometheus's histogram_quantile in /api/overview", async () => {
+    const { tools } = (await (await fetch(`${hub.url}api/overview`)).json()) as {
+      tools: { process: string; tool: string; p50Ms: number; p95Ms: number }[];
+    };
+    for (const row of tools) {
+      if (!row.process.startsWith('weather')) continue;
+      for (const [q, ms] of [
+        [0.5, row.p50Ms],
+        [0.95, row.p95Ms],
+      ] as const) {
+        const r = await prom.waitFor(
+          `histogram_quantile(${q}, sum by (le) (mcp_server_operation_duration_seconds_bucket{job="hub",service_instance_id="${row.process}",gen_ai_tool_name="${row.tool}"}))`,
+        );
+        expect(ms / 1000).toBeCloseTo(Number(r[0]!.value[1]), 9);
+      }
+    }
+  });
 });

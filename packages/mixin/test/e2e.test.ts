@@ -63,7 +63,9 @@ let start = 0;
 beforeAll(async () => {
   [server, gateway, limited] = await Promise.all([
     startExample('mcp-server', JOBS.server),
-    startExample('llm-gateway', JOBS.gateway, { UPSTREAM_TIMEOUT_MS: '300' }),
+    // Long enough that a good call on a machine at load 20 is never cut (300 ms was, once: 504 for a
+    // plain chat); the 'hang' scenario never answers, so only it reaches the timeout.
+    startExample('llm-gateway', JOBS.gateway, { UPSTREAM_TIMEOUT_MS: '2500' }),
     startExample('llm-gateway', JOBS.limited, { MCPMETER_CARDINALITY_LIMIT: '4' }),
   ]);
   prom = await startPrometheus({

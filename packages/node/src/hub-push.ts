@@ -71,12 +71,13 @@ export function startHubPush(reader: MetricReader, options: HubPushOptions): Hub
     const hub = new HubPush(reader, options);
     const forceFlush = reader.forceFlush.bind(reader);
     const shutdown = reader.shutdown.bind(reader);
+    // The hub never fails a flush or a shutdown of the exposition.
     reader.forceFlush = async (o) => {
-      await hub.flush();
+      await hub.flush().catch(() => {});
       return forceFlush(o);
     };
     reader.shutdown = async (o) => {
-      await hub.stop();
+      await hub.stop().catch(() => {});
       return shutdown(o);
     };
     hub.start();

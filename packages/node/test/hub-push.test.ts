@@ -3,6 +3,8 @@
  * pushes its metrics there (src/hub-push.ts). The hub here is a real HTTP server
  * on 127.0.0.1 (test/hub-test-server.ts); the last test is a real child process.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test-utils/ports.js';
@@ -108,6 +110,23 @@ describe('a hub at the OTLP endpoint', () => {
         `target_info\\{[^}]*service_instance_id="${String(resource['service.instance.id'])}"`,
       ),
     );
+  });
+
+  it('gets the metrics of a process whose metrics port was taken (a second copy of a stdio server)', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const h = await hub('hub');
+      const port = (taken.address() as AddressInfo).port;
+      const t = registerAt(h.url, { prometheus: { host: '127.0.0.1', port } });
+      const stderr = captureStderr();
+      await t.ready.catch(() => {});
+      stderr.restore();
+      expect(stderr.join('\n')).toMatch(/in use|EADDRINUSE/);
+      await until('a push', () => h.posts.length > 0, 3000);
+    } finally {
+      taken.close();
+    }
   });
 
   it('gets the last counts at shutdown', async () => {
@@ -245,6 +264,8 @@ describe('a process that lives 300 ms (node --import @mcpmeter/node/register)', 
     expect(code).toBe(0);
     expect(proc.stdout()).toBe('');
     expect(proc.stderr()).toBe('BYE\n');
+    // the push right after the probe, and the one at exit (the next timed one is 2 s away)
+    expect(h.posts.length).toBeGreaterThanOrEqual(2);
     const last = h.posts.at(-1)!;
     expect(counterOf(last, 'hub_child_calls')).toBe(7);
     expect(resourceOf(last)['service.name']).toBe('short-stdio');

@@ -7,7 +7,6 @@ import { MCP_SERVER_OPERATION_KEYS, semconv } from '@mcpmeter/core';
 import { attributeValueText, sanitizeLabelName } from '@mcpmeter/prometheus';
 import { histogramQuantile, sameBounds } from './histogram.js';
 import type { Attrs } from './otlp-decode.js';
-import { SPAN_KINDS } from './otlp-decode.js';
 import {
   MAX_PROCESSES,
   MAX_SPANS,
@@ -30,7 +29,6 @@ export interface ApiResponse {
 }
 
 const TOOLS_CALL = 'tools/call';
-const STATUS_CODES = ['unset', 'ok', 'error'];
 
 /** Routes `GET /api/…`; undefined for a path that is not an API route. */
 export function handleApi(
@@ -87,6 +85,11 @@ export function overview(store: Store, info: HubInfo) {
       otlpUrl: info.otlpUrl,
       limits: { processes: MAX_PROCESSES, spans: MAX_SPANS, traces: MAX_TRACES },
       dropped: store.dropped,
+      held: {
+        processes: store.processes.size,
+        spans: store.traces.spanCount,
+        traces: store.traces.byId.size,
+      },
     },
     processes: processes.map((p) => ({
       id: p.id,
@@ -282,11 +285,11 @@ export function traceDetail(store: Store, traceId: string) {
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
       name: span.name,
-      kind: SPAN_KINDS[span.kind] ?? 'unspecified',
+      kind: span.kind,
       start: span.start,
       end: span.end,
       durationMs: span.end - span.start,
-      status: { code: STATUS_CODES[span.status.code] ?? 'unset', message: span.status.message },
+      status: span.status,
       attributes: span.attributes,
       process: {
         id: span.process.id,

@@ -251,8 +251,9 @@ function receive(
   }
   const tooLarge = `the body is larger than ${MAX_BODY_BYTES} bytes`;
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    // Answer first, then drop the connection: reading 1 GB to keep it alive is worse.
+    res.once('finish', () => req.destroy());
     reject(413, 'size', tooLarge);
-    req.destroy();
     return;
   }
   const chunks: Buffer[] = [];

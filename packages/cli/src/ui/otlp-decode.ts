@@ -72,9 +72,6 @@ const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
 
 export type Attrs = Record<string, unknown>;
 
-/** OTLP span kinds by number (0 unspecified … 5 consumer). */
-export const SPAN_KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
-
 export interface DecodedSpan {
   traceId: string;
   spanId: string;
@@ -344,14 +341,19 @@ function id(value: unknown): string {
   return '';
 }
 
-function anyValue(value: unknown): unknown {
+/** Arrays and maps in attribute values nest at most this deep (the walk is recursive). */
+const MAX_DEPTH = 32;
+
+function anyValue(value: unknown, depth: number): unknown {
+  if (depth > MAX_DEPTH) throw new OtlpDecodeError('an attribute value nests too deep');
   const v = obj(value);
   if (own(v, 'stringValue')) return str(v.stringValue);
   if (own(v, 'boolValue')) return v.boolValue === true;
   if (own(v, 'intValue')) return num(v.intValue);
   if (own(v, 'doubleValue')) return num(v.doubleValue);
-  if (own(v, 'arrayValue')) return list(obj(v.arrayValue).values).map(anyValue);
-  if (own(v, 'kvlistValue')) return attrs(obj(v.kvlistValue).values);
+  if (own(v, 'arrayValue'))
+    return list(obj(v.arrayValue).values).map((x) => anyValue(x, depth + 1));
+  if (own(v, 'kvlistValue')) return attrs(obj(v.kvlistValue).values, depth + 1);
   if (own(v, 'bytesValue')) {
     const b = v.bytesValue;
     return b instanceof Uint8Array ? Buffer.from(b).toString('base64') : str(b);
@@ -359,13 +361,13 @@ function anyValue(value: unknown): unknown {
   return undefined;
 }
 
-function attrs(value: unknown): Attrs {
+function attrs(value: unknown, depth = 0): Attrs {
   const out: Attrs = {};
   for (const kv of list(value)) {
     const key = str(kv.key);
     // '__proto__' as a key would set the prototype of a plain object.
     if (key === '__proto__') continue;
-    out[key] = anyValue(kv.value);
+    out[key] = anyValue(kv.value, depth);
   }
   return out;
 }

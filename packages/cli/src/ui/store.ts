@@ -54,11 +54,11 @@ export interface Stream {
 }
 
 export class ProcessState {
-  service: string;
+  service = '';
   pid: number | undefined;
   runtime = '';
   transport = '';
-  resource: Attrs;
+  resource: Attrs = {};
   lastSeen: number;
   spans = 0;
   droppedStreams = 0;
@@ -69,8 +69,6 @@ export class ProcessState {
     resource: Attrs,
     readonly firstSeen: number,
   ) {
-    this.resource = resource;
-    this.service = serviceOf(resource);
     this.lastSeen = firstSeen;
     this.update(resource);
   }
