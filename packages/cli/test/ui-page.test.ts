@@ -30,6 +30,20 @@ const focused = () =>
     testid: document.activeElement?.getAttribute('data-testid') ?? null,
     href: document.activeElement?.getAttribute('href') ?? null,
   }));
+// Readable on a 1366×768 laptop: nothing wider than the window, every row of a table the same height.
+const fits = () =>
+  page.evaluate(() => {
+    const d = document as unknown as {
+      documentElement: { scrollWidth: number };
+      querySelectorAll(sel: string): { getBoundingClientRect(): { height: number } }[];
+    };
+    const heights = new Set(
+      [...d.querySelectorAll('[data-testid$=-row]')].map((e) =>
+        Math.round(e.getBoundingClientRect().height),
+      ),
+    );
+    return { width: d.documentElement.scrollWidth, heights: heights.size };
+  });
 const api = async (path: string) => (await fetch(new URL(path, fixture.url))).json();
 
 beforeAll(async () => {
@@ -96,6 +110,7 @@ describe('the live page', () => {
       { 'data-provider': 'openai', 'data-model': 'gpt-4o' },
       { 'data-provider': 'anthropic', 'data-model': 'claude-sonnet-4-5' },
     ]);
+    expect(await fits()).toEqual({ width: 1366, heights: 1 });
   });
 
   it('shows hostile names as text and runs none of them', async () => {
@@ -173,6 +188,7 @@ describe('the live page', () => {
       }
     });
     expect(new Set(rows.map((r) => r['data-process-id'])).size).toBe(3);
+    expect(await fits()).toEqual({ width: 1366, heights: 1 });
     // The bars share one time axis: the root's bar spans the whole track, a child's starts inside it.
     const box = async (id: string) =>
       (await page.locator(`[data-span-id="${id}"] .bar`).boundingBox())!;

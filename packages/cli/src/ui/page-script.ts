@@ -144,10 +144,10 @@ export const PAGE_SCRIPT = String.raw`
     statusEl.dataset.state = ok ? 'live' : 'down';
     statusEl.textContent = ok ? 'live' : 'hub unreachable';
     document.body.classList.toggle('stale', !ok);
-    const banner = document.getElementById('down');
+    const banner = document.getElementById('lost');
     if (banner) banner.remove();
     if (ok) return;
-    const why = h('p', { id: 'down', class: 'down', 'data-testid': 'hub-unreachable' }, 'No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? Retrying every second',
+    const why = h('p', { id: 'lost', class: 'lost', 'data-testid': 'hub-unreachable' }, 'No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? Retrying every second',
       st.data ? '; the data below is from ' + clock(st.data.at) + '.' : '.');
     if (st.data) main.prepend(why);
     else main.replaceChildren(why);
@@ -230,8 +230,10 @@ export const PAGE_SCRIPT = String.raw`
         td(fmtInt(l.inputTokens), 'n'), td(fmtInt(l.outputTokens), 'n'), td(fmtUsd(l.costUsd), 'n'))), 'No LLM calls yet.')));
     const hub = o.hub;
     if (hub) {
-      const dr = hub.dropped || {}, lim = hub.limits || {};
-      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP ' + (hub.otlpUrl || '') + ' · holds ' + (hub.held ? fmtInt(hub.held.spans) + ' of ' : '') + fmtInt(lim.spans) + ' spans, ' + (hub.held ? fmtInt(hub.held.traces) + ' of ' : '') + fmtInt(lim.traces) + ' traces, ' + (hub.held ? fmtInt(hub.held.processes) + ' of ' : '') + fmtInt(lim.processes) + ' processes · dropped ' + fmtInt(dr.spans) + ' spans, ' + fmtInt(dr.traces) + ' traces, ' + fmtInt(dr.processes) + ' processes';
+      const lim = hub.limits || {}, kinds = ['spans', 'traces', 'processes'];
+      const kept = hub.held ? 'holds ' + kinds.map((k) => fmtInt(hub.held[k]) + ' of ' + fmtInt(lim[k]) + ' ' + k).join(', ') : 'keeps up to ' + kinds.map((k) => fmtInt(lim[k]) + ' ' + k).join(', ');
+      const dropped = Object.entries(hub.dropped || {}).filter(([, v]) => num(v) > 0).map(([k, v]) => fmtInt(v) + ' ' + k);
+      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP on ' + (hub.otlpUrl || '?') + ' · ' + kept + ' · ' + (dropped.length ? 'dropped ' + dropped.join(', ') : 'nothing dropped');
     }
     return [h('div', { class: 'ov' }, out)];
   }
