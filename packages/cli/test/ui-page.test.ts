@@ -196,7 +196,8 @@ describe('the live page', () => {
     expect(server.x).toBeGreaterThan(root.x);
     expect(server.x + server.width).toBeLessThan(root.x + root.width);
 
-    await page.locator('[data-span-id=b000000000000004]').focus();
+    await page.locator('[data-span-id=a000000000000003]').focus();
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=span-detail][data-span-id=b000000000000004]');
     expect(await page.getAttribute('[data-span-id=b000000000000004]', 'data-highlighted')).toBe(

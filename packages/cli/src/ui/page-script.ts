@@ -354,12 +354,17 @@ export const PAGE_SCRIPT = String.raw`
       e.preventDefault();
       filterEl.focus();
       filterEl.select();
+    } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && tg instanceof HTMLElement && tg.matches('a.tr')) {
+      const rows = [...tg.parentElement.querySelectorAll(':scope > a.tr')];
+      const next = rows[rows.indexOf(tg) + (e.key === 'ArrowDown' ? 1 : -1)];
+      if (next) { e.preventDefault(); next.focus(); }
     } else if (e.key === 'Escape') {
       if (parseRoute().view !== 'overview') { e.preventDefault(); location.hash = '#/'; }
       else if (tg === filterEl) { filterEl.value = ''; filterEl.blur(); render(); }
     }
   });
-  filterEl.addEventListener('input', () => render());
+  // The filter works on the overview's tools and traces: typing elsewhere goes there.
+  filterEl.addEventListener('input', () => (parseRoute().view === 'overview' ? render() : (location.hash = '#/')));
   void tick();
 })();
 `;
