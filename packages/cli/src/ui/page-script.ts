@@ -43,6 +43,7 @@ export const PAGE_SCRIPT = String.raw`
   const num = (v) => (typeof v === 'number' && isFinite(v) ? v : 0);
   function fmtMs(v) {
     if (typeof v !== 'number' || !isFinite(v)) return '–';
+    if (v === 0) return '0 ms';
     if (v < 1) return v.toFixed(2) + ' ms';
     if (v < 10) return v.toFixed(1) + ' ms';
     if (v < 1000) return Math.round(v) + ' ms';
