@@ -16,7 +16,7 @@ const [AGENT, WEATHER, SEARCH] = fx.PROCESS_IDS as string[];
 
 let browser: Browser;
 let page: Page;
-let fixture: { url: string; state: { empty: boolean }; close(): Promise<void> };
+let fixture: { url: string; state: { empty: boolean; fail: number }; close(): Promise<void> };
 const problems: string[] = [];
 
 const attr = (sel: string, names: string[]) =>
@@ -248,6 +248,25 @@ describe('the live page', () => {
     fixture.state.empty = false;
     await page.waitForSelector('[data-testid=process-row]');
     expect(problems).toEqual([]);
+  });
+
+  it('says so when the hub answers with an error, and recovers', async () => {
+    fixture.state.fail = 503;
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=hub-status]')?.textContent === 'hub unreachable',
+      null,
+      { timeout: 6000 },
+    );
+    expect(await page.textContent('[data-testid=hub-unreachable]')).toContain(
+      'The hub answered HTTP 503',
+    );
+    fixture.state.fail = 0;
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=hub-status]')?.textContent === 'live',
+      null,
+      { timeout: 6000 },
+    );
+    expect(await page.locator('[data-testid=hub-unreachable]').count()).toBe(0);
   });
 
   it('says "hub unreachable" when the hub stops answering', async () => {

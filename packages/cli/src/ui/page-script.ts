@@ -133,12 +133,12 @@ export const PAGE_SCRIPT = String.raw`
       setStatus(true);
       st.data = data;
       render();
-    } catch {
-      if (my === seq) setStatus(false);
+    } catch (err) {
+      if (my === seq) setStatus(false, err);
     }
     if (my === seq) timer = setTimeout(tick, POLL_MS);
   }
-  function setStatus(ok) {
+  function setStatus(ok, err) {
     if (ok) statusEl.title = 'last update ' + clock(Date.now());
     if (st.ok === ok) return;
     st.ok = ok;
@@ -148,8 +148,10 @@ export const PAGE_SCRIPT = String.raw`
     const banner = document.getElementById('lost');
     if (banner) banner.remove();
     if (ok) return;
-    const why = h('p', { id: 'lost', class: 'lost', 'data-testid': 'hub-unreachable' }, 'No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? Retrying every second',
-      st.data ? '; the data below is from ' + clock(st.data.at) + '.' : '.');
+    const http = err && /^HTTP \d+$/.test(err.message) ? err.message : '';
+    const why = h('p', { id: 'lost', class: 'lost', 'data-testid': 'hub-unreachable' },
+      http ? 'The hub answered ' + http + '. ' : ['No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? '],
+      'Retrying every second', st.data ? '; the data below is from ' + clock(st.data.at) + '.' : '.');
     if (st.data) main.prepend(why);
     else main.replaceChildren(why);
   }
