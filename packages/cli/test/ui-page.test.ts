@@ -16,7 +16,7 @@ const [AGENT, WEATHER, SEARCH] = fx.PROCESS_IDS as string[];
 
 let browser: Browser;
 let page: Page;
-let fixture: { url: string; state: { empty: boolean }; close(): Promise<void> };
+let fixture: { url: string; state: { empty: boolean; fail: number }; close(): Promise<void> };
 const problems: string[] = [];
 
 const attr = (sel: string, names: string[]) =>
@@ -30,6 +30,20 @@ const focused = () =>
     testid: document.activeElement?.getAttribute('data-testid') ?? null,
     href: document.activeElement?.getAttribute('href') ?? null,
   }));
+// Readable on a 1366×768 laptop: nothing wider than the window, every row of a table the same height.
+const fits = () =>
+  page.evaluate(() => {
+    const d = document as unknown as {
+      documentElement: { scrollWidth: number };
+      querySelectorAll(sel: string): { getBoundingClientRect(): { height: number } }[];
+    };
+    const heights = new Set(
+      [...d.querySelectorAll('[data-testid$=-row]')].map((e) =>
+        Math.round(e.getBoundingClientRect().height),
+      ),
+    );
+    return { width: d.documentElement.scrollWidth, heights: heights.size };
+  });
 const api = async (path: string) => (await fetch(new URL(path, fixture.url))).json();
 
 beforeAll(async () => {
@@ -96,6 +110,7 @@ describe('the live page', () => {
       { 'data-provider': 'openai', 'data-model': 'gpt-4o' },
       { 'data-provider': 'anthropic', 'data-model': 'claude-sonnet-4-5' },
     ]);
+    expect(await fits()).toEqual({ width: 1366, heights: 1 });
   });
 
   it('shows hostile names as text and runs none of them', async () => {
@@ -173,6 +188,7 @@ describe('the live page', () => {
       }
     });
     expect(new Set(rows.map((r) => r['data-process-id'])).size).toBe(3);
+    expect(await fits()).toEqual({ width: 1366, heights: 1 });
     // The bars share one time axis: the root's bar spans the whole track, a child's starts inside it.
     const box = async (id: string) =>
       (await page.locator(`[data-span-id="${id}"] .bar`).boundingBox())!;
@@ -180,7 +196,8 @@ describe('the live page', () => {
     expect(server.x).toBeGreaterThan(root.x);
     expect(server.x + server.width).toBeLessThan(root.x + root.width);
 
-    await page.locator('[data-span-id=b000000000000004]').focus();
+    await page.locator('[data-span-id=a000000000000003]').focus();
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=span-detail][data-span-id=b000000000000004]');
     expect(await page.getAttribute('[data-span-id=b000000000000004]', 'data-highlighted')).toBe(
@@ -231,6 +248,25 @@ describe('the live page', () => {
     fixture.state.empty = false;
     await page.waitForSelector('[data-testid=process-row]');
     expect(problems).toEqual([]);
+  });
+
+  it('says so when the hub answers with an error, and recovers', async () => {
+    fixture.state.fail = 503;
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=hub-status]')?.textContent === 'hub unreachable',
+      null,
+      { timeout: 6000 },
+    );
+    expect(await page.textContent('[data-testid=hub-unreachable]')).toContain(
+      'The hub answered HTTP 503',
+    );
+    fixture.state.fail = 0;
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=hub-status]')?.textContent === 'live',
+      null,
+      { timeout: 6000 },
+    );
+    expect(await page.locator('[data-testid=hub-unreachable]').count()).toBe(0);
   });
 
   it('says "hub unreachable" when the hub stops answering', async () => {

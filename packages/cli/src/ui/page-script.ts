@@ -43,6 +43,7 @@ export const PAGE_SCRIPT = String.raw`
   const num = (v) => (typeof v === 'number' && isFinite(v) ? v : 0);
   function fmtMs(v) {
     if (typeof v !== 'number' || !isFinite(v)) return '–';
+    if (v === 0) return '0 ms';
     if (v < 1) return v.toFixed(2) + ' ms';
     if (v < 10) return v.toFixed(1) + ' ms';
     if (v < 1000) return Math.round(v) + ' ms';
@@ -132,23 +133,25 @@ export const PAGE_SCRIPT = String.raw`
       setStatus(true);
       st.data = data;
       render();
-    } catch {
-      if (my === seq) setStatus(false);
+    } catch (err) {
+      if (my === seq) setStatus(false, err);
     }
     if (my === seq) timer = setTimeout(tick, POLL_MS);
   }
-  function setStatus(ok) {
+  function setStatus(ok, err) {
     if (ok) statusEl.title = 'last update ' + clock(Date.now());
     if (st.ok === ok) return;
     st.ok = ok;
     statusEl.dataset.state = ok ? 'live' : 'down';
     statusEl.textContent = ok ? 'live' : 'hub unreachable';
     document.body.classList.toggle('stale', !ok);
-    const banner = document.getElementById('down');
+    const banner = document.getElementById('lost');
     if (banner) banner.remove();
     if (ok) return;
-    const why = h('p', { id: 'down', class: 'down', 'data-testid': 'hub-unreachable' }, 'No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? Retrying every second',
-      st.data ? '; the data below is from ' + clock(st.data.at) + '.' : '.');
+    const http = err && /^HTTP \d+$/.test(err.message) ? err.message : '';
+    const why = h('p', { id: 'lost', class: 'lost', 'data-testid': 'hub-unreachable' },
+      http ? 'The hub answered ' + http + '. ' : ['No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? '],
+      'Retrying every second', st.data ? '; the data below is from ' + clock(st.data.at) + '.' : '.');
     if (st.data) main.prepend(why);
     else main.replaceChildren(why);
   }
@@ -230,8 +233,10 @@ export const PAGE_SCRIPT = String.raw`
         td(fmtInt(l.inputTokens), 'n'), td(fmtInt(l.outputTokens), 'n'), td(fmtUsd(l.costUsd), 'n'))), 'No LLM calls yet.')));
     const hub = o.hub;
     if (hub) {
-      const dr = hub.dropped || {}, lim = hub.limits || {};
-      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP ' + (hub.otlpUrl || '') + ' · holds ' + (hub.held ? fmtInt(hub.held.spans) + ' of ' : '') + fmtInt(lim.spans) + ' spans, ' + (hub.held ? fmtInt(hub.held.traces) + ' of ' : '') + fmtInt(lim.traces) + ' traces, ' + (hub.held ? fmtInt(hub.held.processes) + ' of ' : '') + fmtInt(lim.processes) + ' processes · dropped ' + fmtInt(dr.spans) + ' spans, ' + fmtInt(dr.traces) + ' traces, ' + fmtInt(dr.processes) + ' processes';
+      const lim = hub.limits || {}, kinds = ['spans', 'traces', 'processes'];
+      const kept = hub.held ? 'holds ' + kinds.map((k) => fmtInt(hub.held[k]) + ' of ' + fmtInt(lim[k]) + ' ' + k).join(', ') : 'keeps up to ' + kinds.map((k) => fmtInt(lim[k]) + ' ' + k).join(', ');
+      const dropped = Object.entries(hub.dropped || {}).filter(([, v]) => num(v) > 0).map(([k, v]) => fmtInt(v) + ' ' + k);
+      footEl.textContent = 'hub ' + (hub.version || '') + ' · up since ' + clock(hub.startedAt) + ' · OTLP on ' + (hub.otlpUrl || '?') + ' · ' + kept + ' · ' + (dropped.length ? 'dropped ' + dropped.join(', ') : 'nothing dropped');
     }
     return [h('div', { class: 'ov' }, out)];
   }
@@ -352,12 +357,17 @@ export const PAGE_SCRIPT = String.raw`
       e.preventDefault();
       filterEl.focus();
       filterEl.select();
+    } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && tg instanceof HTMLElement && tg.matches('a.tr')) {
+      const rows = [...tg.parentElement.querySelectorAll(':scope > a.tr')];
+      const next = rows[rows.indexOf(tg) + (e.key === 'ArrowDown' ? 1 : -1)];
+      if (next) { e.preventDefault(); next.focus(); }
     } else if (e.key === 'Escape') {
       if (parseRoute().view !== 'overview') { e.preventDefault(); location.hash = '#/'; }
       else if (tg === filterEl) { filterEl.value = ''; filterEl.blur(); render(); }
     }
   });
-  filterEl.addEventListener('input', () => render());
+  // The filter works on the overview's tools and traces: typing elsewhere goes there.
+  filterEl.addEventListener('input', () => (parseRoute().view === 'overview' ? render() : (location.hash = '#/')));
   void tick();
 })();
 `;

@@ -54,8 +54,8 @@ footer { padding: 4px 20px 16px; color: var(--muted); font-size: 12px; }
 .card.empty h2 { padding-left: 0; font-size: 15px; }
 .card.empty p { margin: 6px 0; }
 .card.empty pre { margin: 4px 0 8px; padding: 8px 12px; border-radius: 6px; background: var(--chip); overflow-x: auto; }
-.down { margin: 0 0 12px; padding: 8px 12px; border-radius: 8px; background: var(--bad-bg); color: var(--bad); font-weight: 600; }
-body.stale main > :not(.down) { opacity: 0.55; }
+.lost { margin: 0 0 12px; padding: 8px 12px; border-radius: 8px; background: var(--bad-bg); color: var(--bad); font-weight: 600; }
+body.stale main > :not(.lost) { opacity: 0.55; }
 .none { padding: 10px 12px; color: var(--muted); border-top: 1px solid var(--line); }
 .tr {
   display: grid; align-items: center; column-gap: 12px; padding: 0 12px; min-height: 27px;
