@@ -205,16 +205,20 @@ beforeAll(async () => {
   );
   phase('copy calls made');
 
-  // The agent's turn is over when its trace spans its three processes in the hub.
+  // The agent's turn is in the hub when its trace holds its root (which ends last) and
+  // the tools/call span of each of its two servers.
   await vi
     .waitFor(
-      async () =>
-        expect(
-          (await api<ApiTraceRow[]>('api/traces?limit=200')).some(
-            (t) => t.root.startsWith('invoke_agent') && t.processes >= 3,
-          ),
-          'a trace of the agent across three processes',
-        ).toBe(true),
+      async () => {
+        const row = (await api<ApiTraceRow[]>('api/traces?limit=200')).find((t) =>
+          t.root.startsWith('invoke_agent'),
+        );
+        expect(row, 'a trace rooted in the agent').toBeDefined();
+        const { spans } = await api<{ spans: ApiSpan[] }>(`api/traces/${row!.traceId}`);
+        const served = (service: string) =>
+          spans.some((x) => x.process.service === service && x.name.startsWith('tools/call'));
+        expect([served('claws-stdio'), served('claws-http')]).toEqual([true, true]);
+      },
       { timeout: 30_000, interval: 250 },
     )
     .catch(explain);
