@@ -130,6 +130,19 @@ describe('rates', () => {
     expect(ratePerSec(stream!, 40_000)).toBeCloseTo(25 / 30, 9);
     expect(ratePerSec(stream!, 80_000)).toBe(0);
   });
+
+  it('counts a new stream from zero at its start time', () => {
+    const store = new Store(() => 20_000);
+    const first = sum(4, 10_000);
+    first.points[0]!.start = 2_000;
+    store.addMetrics(metrics('p', [first]));
+    const [stream] = store.processes.get('p')!.streams.values();
+    expect(ratePerSec(stream!, 20_000)).toBeCloseTo(4 / 8, 9);
+    store.addMetrics(
+      metrics('p', [{ ...first, points: [{ ...first.points[0]!, value: 8, time: 12_000 }] }]),
+    );
+    expect(ratePerSec(stream!, 20_000)).toBeCloseTo(8 / 10, 9);
+  });
 });
 
 describe('histogramQuantile', () => {

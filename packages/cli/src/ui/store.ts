@@ -51,6 +51,8 @@ export interface Stream {
   /** The cumulative point (deltas added up). */
   point: DecodedPoint;
   history: Snapshot[];
+  /** Snapshots were forgotten (more than SNAPSHOTS_KEPT): the first one kept is not the first one. */
+  shifted?: boolean;
 }
 
 export class ProcessState {
@@ -225,7 +227,10 @@ export class Store {
     const snap = { time: stream.point.time, total };
     if (h.length > 0 && h[h.length - 1]!.time >= snap.time) h[h.length - 1] = snap;
     else h.push(snap);
-    if (h.length > SNAPSHOTS_KEPT) h.shift();
+    if (h.length > SNAPSHOTS_KEPT) {
+      h.shift();
+      stream.shifted = true;
+    }
     if (p.transport === '' && TRANSPORT_METRICS.has(m.name)) {
       const t = point.attributes['network.transport'];
       if (typeof t === 'string') p.transport = t;
@@ -290,8 +295,9 @@ function addDelta(prev: DecodedPoint, d: DecodedPoint): DecodedPoint {
 
 /**
  * Per-second increase over the last `RATE_WINDOW_MS` of snapshots (counter
- * resets count from zero, as Prometheus's `rate` does). A stream seen once
- * counts from its start time when that is inside the window.
+ * resets count from zero, as Prometheus's `rate` does). A stream first seen
+ * inside the window counts from zero at its start time, so the calls made
+ * before its first push count too.
  */
 export function ratePerSec(s: Stream, now: number): number {
   const h = s.history;
@@ -299,15 +305,23 @@ export function ratePerSec(s: Stream, now: number): number {
   if (last === undefined || now - last.time > RATE_WINDOW_MS) return 0;
   let i = h.length - 1;
   while (i > 0 && last.time - h[i - 1]!.time <= RATE_WINDOW_MS) i--;
-  if (i === h.length - 1) {
-    const span = last.time - s.point.start;
-    return s.point.start > 0 && span > 0 && span <= RATE_WINDOW_MS ? (last.total / span) * 1000 : 0;
-  }
   let increase = 0;
+  let from = h[i]!.time;
+  const start = s.point.start;
+  if (
+    i === 0 &&
+    !s.shifted &&
+    start > 0 &&
+    start < h[0]!.time &&
+    last.time - start <= RATE_WINDOW_MS
+  ) {
+    increase = h[0]!.total;
+    from = start;
+  }
   for (let j = i + 1; j < h.length; j++) {
     const d = h[j]!.total - h[j - 1]!.total;
     increase += d >= 0 ? d : h[j]!.total;
   }
-  const span = last.time - h[i]!.time;
+  const span = last.time - from;
   return span > 0 ? (increase / span) * 1000 : 0;
 }
