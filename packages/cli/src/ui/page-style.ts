@@ -3,13 +3,13 @@ export const PAGE_STYLE = String.raw`
 :root {
   color-scheme: light dark;
   --bg: #f5f6f8; --panel: #fff; --fg: #1b1f24; --muted: #5d6875; --line: #e3e6ea; --hover: #eef3fa;
-  --sel: #e3edfd; --accent: #1d5fd6; --ok: #18794e; --bad: #c42b2b; --bad-bg: #fdecec; --chip: #eef0f3;
+  --sel: #e3edfd; --accent: #1d5fd6; --ok: #18794e; --bad: #c42b2b; --bad-bg: #fdecec; --alarm: #c42b2b; --chip: #eef0f3;
   --grid: rgba(0, 0, 0, 0.07); --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #0e1115; --panel: #161a20; --fg: #e4e8ee; --muted: #939eab; --line: #252b33; --hover: #1c232c;
-    --sel: #1b2a40; --accent: #7aaeff; --ok: #4cc38a; --bad: #ff7b7b; --bad-bg: #3a1d1f; --chip: #232a33;
+    --sel: #1b2a40; --accent: #7aaeff; --ok: #4cc38a; --bad: #ff7b7b; --bad-bg: #3a1d1f; --alarm: #a51d1d; --chip: #232a33;
     --grid: rgba(255, 255, 255, 0.07);
   }
 }
@@ -35,10 +35,10 @@ kbd {
   font-family: var(--mono); font-size: 11px; padding: 1px 5px; border: 1px solid var(--line);
   border-bottom-width: 2px; border-radius: 4px; color: var(--muted);
 }
-#status { font-size: 12px; padding: 2px 10px; border-radius: 10px; background: var(--chip); color: var(--muted); }
+#status { min-width: 112px; text-align: center; font-size: 12px; padding: 2px 10px; border-radius: 10px; background: var(--chip); color: var(--muted); }
 #status[data-state='live'] { color: var(--ok); }
 #status[data-state='live']::before { content: '\25CF  '; }
-#status[data-state='down'] { background: var(--bad); color: #fff; font-weight: 600; }
+#status[data-state='down'] { background: var(--alarm); color: #fff; font-weight: 600; }
 main { padding: 14px 20px 8px; }
 footer { padding: 4px 20px 16px; color: var(--muted); font-size: 12px; }
 .muted { color: var(--muted); }
