@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_OTLP_PORT, DEFAULT_UI_PORT } from '../src/ui/hub.js';
 import {
   MAX_BODY_BYTES,
+  MAX_IN_FLIGHT_BYTES,
   MAX_PROCESSES,
   MAX_SPANS,
   MAX_SPANS_PER_TRACE,
@@ -34,6 +35,7 @@ describe('docs/ui.md, ## Hub', () => {
     expect(row('metric streams per process')).toContain(`| ${n(MAX_STREAMS_PER_PROCESS)} `);
     expect(row('snapshots per stream')).toContain(`| ${SNAPSHOTS_KEPT} `);
     expect(row('request body')).toContain(`| ${MAX_BODY_BYTES / 2 ** 20} MiB `);
+    expect(row('bodies being read at once')).toContain(`| ${MAX_IN_FLIGHT_BYTES / 2 ** 20} MiB `);
   });
 
   it('is linked from the cli README', () => {

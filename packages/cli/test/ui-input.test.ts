@@ -118,6 +118,39 @@ describe('malformed and oversize bodies', () => {
     expect(body.processes.map((p: any) => p.service)).toContain('zipped');
   });
 
+  it('answers 503 with Retry-After while too many bytes are being read at once', async () => {
+    const MiB = 1024 * 1024;
+    const open = Array.from({ length: 5 }, () => {
+      const req = request(`${hub.otlpUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
+      const answer = new Promise<{ status: number; retry?: string }>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode!, retry: res.headers['retry-after'] as string });
+        });
+        req.on('error', reject);
+      });
+      return { req, answer };
+    });
+    // 5 × 15 MiB, none finished: more than the 64 MiB read at once.
+    for (let i = 0; i < 15; i++) {
+      for (const o of open) o.req.write(Buffer.alloc(MiB, 0x20));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const busy = await Promise.race(open.map((o) => o.answer));
+    expect(busy).toEqual({ status: 503, retry: '1' });
+    for (const o of open) o.req.end();
+    const statuses = (
+      await Promise.all(open.map((o) => o.answer.catch(() => ({ status: 0 }))))
+    ).map((a) => a.status);
+    expect(statuses.filter((x) => x === 503).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((x) => x === 503 || x === 400 || x === 0)).toBe(true);
+    // Nothing stays counted: a small request goes through again.
+    expect((await post('/v1/traces', '{}', JSON_TYPE)).status).toBe(200);
+  });
+
   it('escapes hostile names in /metrics and the API', async () => {
     const service = `evil "svc"\nline2 \\ ${'x'.repeat(20_000)}`;
     const value = 'va"l\\ue\nnew';

@@ -28,7 +28,7 @@ import {
 import { isLoopback } from './host.js';
 import { PAGE_HTML } from './page.js';
 import { exposition } from './prom.js';
-import { MAX_BODY_BYTES, Store } from './store.js';
+import { MAX_BODY_BYTES, MAX_IN_FLIGHT_BYTES, Store } from './store.js';
 
 /** Where the page, API and /metrics are served by default. */
 export const DEFAULT_UI_PORT = 4320;
@@ -81,13 +81,14 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const auth = createAuthCheck(options.auth);
   const diagnostics = options.diagnostics ?? new Diagnostics();
   const store = new Store();
+  const inFlight = { bytes: 0 };
   const otlp = createServer((req, res) => {
     if (!hostAllowed(req, loopback)) return send(res, 403, 'text/plain', 'forbidden host\n');
     if (req.url === '/mcpmeter/hub') return probe(req, res);
     if (auth !== undefined && !auth.allows(req.headers.authorization)) {
       return send(res, 401, 'text/plain', 'Unauthorized\n', { 'www-authenticate': auth.challenge });
     }
-    receive(store, diagnostics, req, res);
+    receive(store, diagnostics, inFlight, req, res);
   });
   const page = createServer();
   const servers = [otlp, page];
@@ -218,6 +219,7 @@ const SIGNALS: Record<string, 'traces' | 'metrics'> = {
 function receive(
   store: Store,
   diagnostics: Diagnostics,
+  inFlight: { bytes: number },
   req: IncomingMessage,
   res: ServerResponse,
 ): void {
@@ -237,7 +239,9 @@ function receive(
   }
   const reject = (status: number, kind: string, reason: string) => {
     diagnostics.once(`otlp-${kind}`, `ui: rejected an OTLP ${signal} request: ${reason}`);
-    send(res, status, 'text/plain', `${reason}\n`, status === 413 ? { connection: 'close' } : {});
+    const headers: Record<string, string> =
+      status === 413 ? { connection: 'close' } : status === 503 ? { 'retry-after': '1' } : {};
+    send(res, status, 'text/plain', `${reason}\n`, headers);
   };
   const encoding = encodingOf(req.headers['content-type']);
   const contentEncoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -259,22 +263,39 @@ function receive(
   const chunks: Buffer[] = [];
   let length = 0;
   let over = false;
+  // Bodies being read count against MAX_IN_FLIGHT_BYTES together, so many large
+  // requests at once cannot take the memory that one may.
+  const release = () => {
+    inFlight.bytes -= length;
+    length = 0;
+  };
+  const stop = (status: number, kind: string, reason: string) => {
+    over = true;
+    chunks.length = 0;
+    release();
+    res.once('finish', () => req.destroy());
+    reject(status, kind, reason);
+  };
   req.on('data', (chunk: Buffer) => {
     if (over) return;
-    length += chunk.length;
-    if (length > MAX_BODY_BYTES) {
-      over = true;
-      chunks.length = 0;
-      reject(413, 'size', tooLarge);
-      res.once('finish', () => req.destroy());
-      return;
+    if (length + chunk.length > MAX_BODY_BYTES) return stop(413, 'size', tooLarge);
+    if (inFlight.bytes + chunk.length > MAX_IN_FLIGHT_BYTES) {
+      return stop(
+        503,
+        'busy',
+        `more than ${MAX_IN_FLIGHT_BYTES} bytes of requests are being read; retry`,
+      );
     }
+    length += chunk.length;
+    inFlight.bytes += chunk.length;
     chunks.push(chunk);
   });
   req.on('error', () => {});
+  req.on('close', release);
   req.on('end', () => {
     if (over) return;
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    release();
     if (contentEncoding === 'identity') return ingest(body);
     gunzip(body, { maxOutputLength: MAX_BODY_BYTES }, (err, out) => {
       if (err === null) return ingest(out);

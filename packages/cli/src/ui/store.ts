@@ -27,6 +27,8 @@ export const UP_WINDOW_MS = 10_000;
 export const RATE_WINDOW_MS = 30_000;
 /** Largest request body the OTLP receiver reads (after gzip); larger → 413. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Request bodies being read at once, together; beyond it → 503 with Retry-After (exporters retry). */
+export const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 export { MAX_SPANS, MAX_SPANS_PER_TRACE, MAX_TRACES } from './traces.js';
 
