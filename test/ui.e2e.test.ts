@@ -125,6 +125,9 @@ async function api<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** The agent's client side of its two tool calls. */
+const AGENT_CLIENT_CALLS = { sharpen_claw: 1, slow: 1 };
+
 /** The server-side tool calls the test expects in the hub: role → tool → count. */
 function expectedServerCalls(): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {
@@ -237,7 +240,7 @@ beforeAll(async () => {
         ids.copy1 = o.processes.find((p) => p.pid === pidOf(1))?.id ?? '';
         ids.stdio =
           byService('claws-stdio').find((p) => p.pid !== pidOf(0) && p.pid !== pidOf(1))?.id ?? '';
-        expect(serverCountsIn(o.tools)).toEqual(expectedServerCalls());
+        expect(countsIn(o.tools)).toEqual(expectedCalls());
       },
       { timeout: 30_000, interval: 500 },
     )
@@ -253,17 +256,21 @@ function explain(err: unknown): never {
   );
 }
 
-/** Server-side tools/call counts of an overview's tool rows (calls > 0), by role. */
-function serverCountsIn(tools: { process: string; tool: string; side: string; calls: number }[]) {
+/**
+ * The tools/call counts of an overview's tool rows (calls > 0), by role: the
+ * servers' server side, and the agent's client side (each pushes on its own clock).
+ */
+function countsIn(tools: { process: string; tool: string; side: string; calls: number }[]) {
   const out: Record<string, Record<string, number>> = {};
   for (const [role, id] of Object.entries(ids)) {
-    if (role === 'agent') continue;
+    const side = role === 'agent' ? 'client' : 'server';
     for (const t of tools)
-      if (id && t.process === id && t.side === 'server' && t.calls > 0)
+      if (id && t.process === id && t.side === side && t.calls > 0)
         (out[role] ??= {})[t.tool] = t.calls;
   }
   return out;
 }
+const expectedCalls = () => ({ ...expectedServerCalls(), agent: AGENT_CLIENT_CALLS });
 
 afterAll(async () => {
   await browser?.close();
@@ -329,17 +336,10 @@ describe('mcpmeter ui, end to end', () => {
           };
         }),
       );
+    // each server's side of the calls made on it, and the agent's side of its two
     await expect
-      .poll(async () => serverCountsIn(await read()), { timeout: 15_000 })
-      .toEqual(expectedServerCalls());
-    // and the agent's side of its two calls
-    const clientRows = (await read()).filter(
-      (r) => r.process === ids.agent && r.side === 'client' && r.calls > 0,
-    );
-    expect(Object.fromEntries(clientRows.map((r) => [r.tool, r.calls]))).toEqual({
-      sharpen_claw: 1,
-      slow: 1,
-    });
+      .poll(async () => countsIn(await read()), { timeout: 15_000 })
+      .toEqual(expectedCalls());
     mkdirSync(shotsDir, { recursive: true });
     await page.screenshot({ path: join(shotsDir, 'overview.png') });
     phase('page: tool counts');
@@ -511,7 +511,7 @@ describe('mcpmeter ui, end to end', () => {
     await expect
       .poll(async () => byInstance(await query('server')), { timeout: 30_000, interval: 500 })
       .toEqual(expected);
-    expect(byInstance(await query('client'))).toEqual({ agent: { sharpen_claw: 1, slow: 1 } });
+    expect(byInstance(await query('client'))).toEqual({ agent: AGENT_CLIENT_CALLS });
     phase('prometheus');
   });
 });
