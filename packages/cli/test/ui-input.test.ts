@@ -125,28 +125,25 @@ describe('malformed and oversize bodies', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
       });
-      const answer = new Promise<{ status: number; retry?: string }>((resolve, reject) => {
+      const answer = new Promise<{ status: number; retry?: string }>((resolve) => {
         req.on('response', (res) => {
           res.resume();
           resolve({ status: res.statusCode!, retry: res.headers['retry-after'] as string });
         });
-        req.on('error', reject);
+        // The hub closes a connection 2 s after its 503, while the client may still write.
+        req.on('error', () => resolve({ status: 0 }));
       });
       return { req, answer };
     });
     // 5 × 15 MiB, none finished: more than the 64 MiB read at once.
     for (let i = 0; i < 15; i++) {
-      for (const o of open) o.req.write(Buffer.alloc(MiB, 0x20));
+      for (const o of open) if (!o.req.destroyed) o.req.write(Buffer.alloc(MiB, 0x20));
       await new Promise((r) => setTimeout(r, 20));
     }
-    const busy = await Promise.race(open.map((o) => o.answer));
-    expect(busy).toEqual({ status: 503, retry: '1' });
-    for (const o of open) o.req.end();
-    const statuses = (
-      await Promise.all(open.map((o) => o.answer.catch(() => ({ status: 0 }))))
-    ).map((a) => a.status);
-    expect(statuses.filter((x) => x === 503).length).toBeGreaterThanOrEqual(1);
-    expect(statuses.every((x) => x === 503 || x === 400 || x === 0)).toBe(true);
+    for (const o of open) if (!o.req.destroyed) o.req.end();
+    const answers = await Promise.all(open.map((o) => o.answer));
+    expect(answers).toContainEqual({ status: 503, retry: '1' });
+    expect(answers.every((a) => [503, 400, 0].includes(a.status))).toBe(true);
     // Nothing stays counted: a small request goes through again.
     expect((await post('/v1/traces', '{}', JSON_TYPE)).status).toBe(200);
   });

@@ -273,7 +273,9 @@ function receive(
     over = true;
     chunks.length = 0;
     release();
-    res.once('finish', () => req.destroy());
+    // The answer first; then what the client still sends is read and dropped for a
+    // moment (so it can read the answer) before the connection goes.
+    res.once('finish', () => setTimeout(() => req.destroy(), 2000).unref());
     reject(status, kind, reason);
   };
   req.on('data', (chunk: Buffer) => {
