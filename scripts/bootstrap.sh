@@ -9,9 +9,12 @@
 #   MCPMETER_NODE24=1 bash scripts/bootstrap.sh   also fetch Node 24 when the system
 #                                          Node is 22 (CI's main job runs on 24)
 #   bash scripts/bootstrap.sh --for-tests  the same, plus what the tests start:
-#                                          prometheus, promtool, amtool (Debian
-#                                          packages), and the Node versions the
-#                                          compatibility tests run (20, 22.15)
+#                                          prometheus, promtool, amtool, chromium
+#                                          (Debian packages; the ui test drives
+#                                          Debian's chromium through playwright-core,
+#                                          no browser download), and the Node
+#                                          versions the compatibility tests run
+#                                          (20, 22.15)
 #
 # Node versions fetched from the npm registry live in .tools/ (ignored by git). When
 # the system Node is too old, node_modules/.bin/node points at Node 24, so every
@@ -97,9 +100,9 @@ fi
 
 # 4. What the tests start. Each tool is checked on its own: a machine may have
 #    prometheus without prometheus-alertmanager.
-declare -A debian_package=([prometheus]=prometheus [promtool]=prometheus [amtool]=prometheus-alertmanager)
+declare -A debian_package=([prometheus]=prometheus [promtool]=prometheus [amtool]=prometheus-alertmanager [chromium]=chromium)
 missing=()
-for tool in prometheus promtool amtool; do
+for tool in prometheus promtool amtool chromium; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${debian_package[$tool]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -116,7 +119,7 @@ if [ ${#missing[@]} -gt 0 ]; then
       for pkg in $packages; do systemctl stop "$pkg" >/dev/null 2>&1 || true; done
     fi
   else
-    log "the tests need prometheus, promtool and amtool: install the Debian packages $packages (apt-get install $packages) or put them on PATH"
+    log "the tests need prometheus, promtool, amtool and chromium: install the Debian packages $packages (apt-get install $packages) or put them on PATH"
     exit 1
   fi
 fi

@@ -1,10 +1,11 @@
 // `pnpm demo` is the first thing a newcomer runs: it must work, print the
-// metrics URL and real series, and keep stdout empty.
+// metrics URL and real series, show its three processes in the live view it
+// starts (the mcpmeter ui hub), and keep stdout empty.
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { startNode } from '../../../test-utils/process.js';
 
-it('runs the story, prints the metrics URL and series, and writes nothing to stdout', async () => {
+it('runs the story, prints the metrics URL, series and the live view, and writes nothing to stdout', async () => {
   const child = startNode([fileURLToPath(new URL('../demo.mjs', import.meta.url)), '--once'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: {
@@ -35,5 +36,10 @@ it('runs the story, prints the metrics URL and series, and writes nothing to std
     / {4}tools\/call slow {2}\[claws-agent, client\]\n {6}tools\/call slow {2}\[claws-http, server\]/,
   );
   expect(out).toMatch(/chat gpt-4\.1-mini {2}\[claws-agent, client\]/);
+  // the three processes pushed their metrics to the hub; the demo ends with its page
+  expect(out).toMatch(/The live view lists the 3 processes/);
+  for (const service of ['claws-agent', 'claws-stdio', 'claws-http'])
+    expect(out).toMatch(new RegExp(`^  ${service} +pid \\d+ +instance \\S+$`, 'm'));
+  expect(out.trimEnd()).toMatch(/\nLive view: http:\/\/127\.0\.0\.1:\d+\/$/);
   expect(child.stdout()).toBe('');
 });

@@ -341,7 +341,10 @@ export function toolDetail(store: Store, processId: string, tool: string, side: 
   const counts = agg?.counts ?? [];
   const slots = ex !== undefined && sameBounds(ex.bounds, bounds) ? ex.slots : [];
   const buckets = [...bounds, null].map((le, i) => {
-    const e = slots[i];
+    // A span whose duration is a hair over a bound can land one bucket above the
+    // one its metric counted it in (two clocks): no exemplar on a bucket the
+    // metrics say is empty.
+    const e = agg !== undefined && !counts[i] ? undefined : slots[i];
     return {
       le: le === null ? null : le * 1000,
       count: counts[i] ?? 0,
