@@ -4,8 +4,9 @@
  * @mcpmeter/node's register()) while the test drives traffic: successes, tool
  * errors, thrown errors, invalid arguments, LLM 429/500/400 and timeouts,
  * streams, cache and reasoning tokens, an unpriced model, a cost burst,
- * abandoned sessions, requests held in flight, a cardinality overflow and a
- * dead target. Then every alert must reach its expected state, every
+ * abandoned sessions, requests held in flight, a cardinality overflow, a
+ * dead target, and a server rewriting a tool's description under a running
+ * client session (examples/mcp-server/rug-pull.mjs). Then every alert must reach its expected state, every
  * dashboard panel query (Grafana variables substituted), every recording rule
  * and every recorded series must return data: none is inert.
  */
