@@ -9,9 +9,15 @@ import { freePort, type PromSample, type RunningPrometheus } from './prometheus.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+const SCRIPTS = {
+  'mcp-server': ['examples/mcp-server/http.mjs', '/mcp'],
+  'rug-pull': ['examples/mcp-server/rug-pull.mjs', '/mutate'],
+  'llm-gateway': ['examples/llm-gateway/gateway.mjs', '/chat'],
+} as const;
+
 export interface Example {
   job: string;
-  /** Base URL of the app (`…/mcp` for the server, `…/chat` for the gateway). */
+  /** URL of the app (`…/mcp` for the server, `…/mutate` for rug-pull, `…/chat` for the gateway). */
   url: string;
   /** host:port of /metrics. */
   metrics: string;
@@ -33,17 +39,17 @@ async function waitHttp(url: string, child: Child, timeoutMs = 30_000): Promise<
 }
 
 /**
- * Starts `examples/mcp-server/http.mjs` or `examples/llm-gateway/gateway.mjs` on
- * free ports with the Prometheus exposition on 127.0.0.1, traces off.
+ * Starts `examples/mcp-server/http.mjs`, `examples/mcp-server/rug-pull.mjs` or
+ * `examples/llm-gateway/gateway.mjs` on free ports with the Prometheus exposition on
+ * 127.0.0.1, traces off.
  */
 export async function startExample(
-  kind: 'mcp-server' | 'llm-gateway',
+  kind: keyof typeof SCRIPTS,
   job: string,
   env: Record<string, string> = {},
 ): Promise<Example> {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const script =
-    kind === 'mcp-server' ? 'examples/mcp-server/http.mjs' : 'examples/llm-gateway/gateway.mjs';
+  const [script, path] = SCRIPTS[kind];
   const child = startNode([script], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +69,7 @@ export async function startExample(
   await waitHttp(`http://127.0.0.1:${metricsPort}/metrics`, child);
   return {
     job,
-    url: kind === 'mcp-server' ? `${base}/mcp` : `${base}/chat`,
+    url: `${base}${path}`,
     metrics: `127.0.0.1:${metricsPort}`,
     child,
   };

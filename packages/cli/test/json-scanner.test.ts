@@ -124,4 +124,38 @@ describe('JsonScanner', () => {
     expect(s2.finish()).toBe('ok');
     expect(got).toMatchObject({ idKey: 'n:12', isError: true, hasResult: true });
   });
+
+  it('keeps the bytes of a tools/list answer’s tools, in any chunking, and only those', () => {
+    const tools = [
+      { name: 'a', description: 'Says "hi" \u00e9', inputSchema: { type: 'object' } },
+      { name: 'b', inputSchema: { type: 'object', properties: { x: { type: 'array' } } } },
+    ];
+    const text = JSON.stringify([
+      { jsonrpc: '2.0', id: 1, result: { tools, nextCursor: 'c'.repeat(5000) } },
+      { jsonrpc: '2.0', id: 2, result: { tools: [] } },
+      { jsonrpc: '2.0', id: 3, result: { content: [{ tools: [1] }] } },
+      { jsonrpc: '2.0', id: 4, method: 'tools/list', params: { cursor: 'p' } },
+    ]);
+    for (const chunk of [1, 2, 5, 64, Infinity]) {
+      const { result, messages } = scan(text, chunk);
+      expect(result).toBe('ok');
+      expect(JSON.parse(messages[0]!.tools!.toString())).toEqual(tools);
+      expect(messages[0]!.nextCursor).toBe(true); // a 5,000-character cursor is still seen
+      expect(messages[1]!.tools!.toString()).toBe('[]');
+      expect(messages[1]!.nextCursor).toBe(false);
+      expect(messages[2]!.tools).toBeUndefined();
+      expect(messages[3]).toMatchObject({ cursor: true, tools: undefined });
+    }
+  });
+
+  it('drops a tools array over the limit and says so on the message', () => {
+    let got: WireMessage | undefined;
+    const s = new JsonScanner((m) => (got = m));
+    s.feed(Buffer.from('{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"big","description":"'));
+    const block = Buffer.alloc(1 << 20, 0x61);
+    for (let i = 0; i < 5; i++) s.feed(block);
+    s.feed(Buffer.from('"}]}}'));
+    expect(s.finish()).toBe('ok');
+    expect(got).toMatchObject({ idKey: 'n:1', tools: undefined, toolsTooLarge: true });
+  });
 });

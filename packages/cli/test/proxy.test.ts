@@ -4,49 +4,12 @@
  * as for wrap — counts per tool and error.type, gauges back to zero, bounded
  * tool labels, a server killed mid-call.
  */
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startNode, type Child } from '../../../test-utils/process.js';
+import { startNode } from '../../../test-utils/process.js';
 import { BIN, Expected, gauge, operationCounts, scrape, waitFor, wrapEnv } from './helpers.js';
-
-const SERVER = fileURLToPath(new URL('./fixtures/sdk-server.mjs', import.meta.url));
-const CWD = fileURLToPath(new URL('..', import.meta.url));
-
-export interface Proxied {
-  server: Child;
-  proxy: Child;
-  url: string;
-  metricsUrl: string;
-  stop(): Promise<void>;
-}
-
-/** The sdk-server fixture over HTTP, and `mcpmeter proxy` in front of it. */
-export async function startProxied(
-  serverEnv: Record<string, string>,
-  proxyEnv: Record<string, string> = {},
-): Promise<Proxied> {
-  const server = startNode([SERVER], { cwd: CWD, env: wrapEnv(serverEnv) });
-  const [, target] = await server.waitFor(/MCP at (\S+)/);
-  const proxy = startNode([BIN, 'proxy', '--target', target!, '--listen', '127.0.0.1:0'], {
-    cwd: CWD,
-    env: wrapEnv(proxyEnv),
-  });
-  const [, url] = await proxy.waitFor(/listening on (\S+)/);
-  const metricsUrl =
-    proxyEnv.OTEL_METRICS_EXPORTER === 'otlp' ? '' : (await proxy.waitFor(/metrics at (\S+)/))[1]!;
-  return {
-    server,
-    proxy,
-    url: url!,
-    metricsUrl,
-    async stop() {
-      await proxy.kill('SIGTERM');
-      await server.kill('SIGTERM');
-    },
-  };
-}
+import { CWD, startProxied, type Proxied } from './proxied.js';
 
 const MODES = [
   { name: 'stateful, SSE', SESSIONS: 'stateful', JSON: '0' },

@@ -20,6 +20,20 @@ export {
 } from './mcp-server-metrics.js';
 export * as semconv from './semconv.js';
 export {
+  ATTR_MCP_TOOL_CHANGE_KIND,
+  ATTR_MCP_TOOL_HASH,
+  MAX_CATALOG_TOOLS,
+  ToolCatalogInstruments,
+  canonicalArguments,
+  diffCatalogs,
+  shortHash,
+  snapshotOf,
+  toolFingerprint,
+  type CatalogChange,
+  type CatalogChangeKind,
+  type CatalogSnapshot,
+} from './tool-catalog.js';
+export {
   wrapMeterProvider,
   type MeterOverrides,
   type MeterScope,

@@ -1,5 +1,4 @@
-import { BoundedValues } from '@mcpmeter/core';
-import type { CatalogSnapshot } from './signals/catalog.js';
+import { BoundedValues, type CatalogSnapshot } from '@mcpmeter/core';
 
 /*
  * Where tool and prompt label values come from besides one instance's own

@@ -8,7 +8,7 @@ Commands:
   rules                 print the recording rules (YAML)
   alerts                print the alert rules (YAML)
   prometheus-rule       print both as a Prometheus Operator PrometheusRule (YAML)
-  dashboard <name>      print one dashboard (JSON): mcp-overview, mcp-tool, llm-usage
+  dashboard <name>      print one dashboard (JSON): mcp-overview, mcp-tool, mcp-catalog, llm-usage
   sloth                 print the SLOs as a Sloth prometheus/v1 spec (YAML)
   openslo               print the SLOs as OpenSLO v1 documents (YAML)
   generate --out <dir>  write rules.yml, alerts.yml and dashboards/*.json into <dir>

@@ -66,6 +66,21 @@ export interface MixinConfig {
      * the model does not understand the tool's input schema.
      */
     invalidArguments: AlertBase & { ratio: number; minRequests: number; window: string };
+    /**
+     * A server's tool catalog changed after an instrumented client's session started (a
+     * tool `changed` its description or schema, or was `added`): the rug-pull / tool-poisoning
+     * warning, from `mcp_client_tool_catalog_changes_total`. Fires for `window` after a change.
+     */
+    clientToolCatalogChanged: AlertBase & {
+      window: string;
+      /** Anchored regex on `mcp_tool_change_kind` (`added`, `removed`, `changed`). */
+      kinds: string;
+    };
+    /**
+     * A server announced a different tool catalog at run time than at its first listing,
+     * from `mcp_server_tool_catalog_changes_total` (in-process or `mcpmeter wrap`/`proxy`).
+     */
+    serverToolCatalogChanged: AlertBase & { window: string; kinds: string };
     /** In-flight MCP requests per instance above `max`. */
     activeRequests: AlertBase & { max: number };
     /** At least `minOpen` sessions open on a job that served no request during `idleWindow`. */
@@ -186,6 +201,18 @@ export function defaultConfig(): MixinConfig {
         for: '10m',
         severity: 'warning',
       },
+      clientToolCatalogChanged: {
+        window: '15m',
+        kinds: 'changed|added',
+        for: '0m',
+        severity: 'warning',
+      },
+      serverToolCatalogChanged: {
+        window: '15m',
+        kinds: 'changed|added',
+        for: '0m',
+        severity: 'warning',
+      },
       activeRequests: { max: 100, for: '5m', severity: 'warning' },
       stuckSessions: { minOpen: 5, idleWindow: '30m', for: '15m', severity: 'warning' },
       cardinalityOverflow: { for: '1m', severity: 'warning' },
@@ -235,6 +262,8 @@ const DURATION_KEYS = new Set([
   'shortWindow',
 ]);
 const RATIO_KEYS = new Set(['ratio']);
+/** Regular expressions Prometheus anchors (`=~`). */
+const REGEX_KEYS = new Set(['errorTypes', 'kinds']);
 const SEVERITIES = new Set<string>(['critical', 'warning', 'info']);
 
 /** Thrown for a bad setting; the message names it and says how to fix it. */
@@ -275,7 +304,7 @@ function check(path: string, key: string, value: unknown, expected: unknown): vo
       bad('use a Prometheus duration such as "5m", "1h" or "1d"');
     return;
   }
-  if (key === 'errorTypes') {
+  if (REGEX_KEYS.has(key)) {
     if (typeof value !== 'string' || value === '') bad('use a non-empty regular expression');
     try {
       new RegExp(`^(?:${value as string})$`);

@@ -22,6 +22,7 @@ export {
 } from './dashboards/index.js';
 export { MCP_OVERVIEW_UID } from './dashboards/mcp-overview.js';
 export { TOOL_DRILLDOWN_UID } from './dashboards/tool-drilldown.js';
+export { TOOL_CATALOG_UID } from './dashboards/tool-catalog.js';
 export { LLM_USAGE_UID } from './dashboards/llm-usage.js';
 export { mixinFiles, writeMixin } from './generate.js';
 export {

@@ -10,6 +10,22 @@ export const MCP_SERVER_SESSION_DURATION = 'mcp_server_session_duration_seconds'
 export const MCP_SERVER_ACTIVE_REQUESTS = 'mcp_server_active_requests';
 export const MCP_SERVER_ACTIVE_SESSIONS = 'mcp_server_active_sessions';
 
+/**
+ * The tool catalog (not in semconv): `server` is what a server announces (its own
+ * `tools/list` answers, in-process or through `mcpmeter wrap`/`proxy`), `client` what a
+ * server announced to an instrumented client (labelled with `server_address`).
+ */
+export function toolCatalog(side: 'server' | 'client') {
+  return {
+    /** One series per tool with `mcp_tool_hash`: 1 for the current definition, 0 for a former one. */
+    info: `mcp_${side}_tool_catalog_info`,
+    bytes: `mcp_${side}_tool_catalog_size_bytes`,
+    tokens: `mcp_${side}_tool_catalog_tokens`,
+    /** By `mcp_tool_change_kind` (added, removed, changed) and tool, after the first listing. */
+    changes: `mcp_${side}_tool_catalog_changes_total`,
+  };
+}
+
 export const GEN_AI_DURATION = 'gen_ai_client_operation_duration_seconds';
 export const GEN_AI_TOKEN_USAGE = 'gen_ai_client_token_usage';
 export const GEN_AI_TTFC = 'gen_ai_client_operation_time_to_first_chunk_seconds';
@@ -41,6 +57,8 @@ export const L = {
   provider: 'gen_ai_provider_name',
   model: 'gen_ai_request_model',
   tokenType: 'gen_ai_token_type',
+  changeKind: 'mcp_tool_change_kind',
+  serverAddress: 'server_address',
 } as const;
 
 export const TOOLS_CALL = 'tools/call';

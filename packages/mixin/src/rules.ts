@@ -1,5 +1,6 @@
 /* The rule files, as objects and as YAML. */
 import { stringify } from 'yaml';
+import { catalogAlerts } from './alerts-catalog.js';
 import { mcpAlerts } from './alerts-mcp.js';
 import { llmAlerts } from './alerts-llm.js';
 import { platformAlerts } from './alerts-platform.js';
@@ -23,7 +24,7 @@ export function alertRules(config: PartialMixinConfig = {}): RuleFile<AlertingRu
   const c = resolveConfig(config);
   return {
     groups: [
-      { name: 'mcpmeter-mcp.alerts', rules: mcpAlerts(c) },
+      { name: 'mcpmeter-mcp.alerts', rules: [...mcpAlerts(c), ...catalogAlerts(c)] },
       { name: 'mcpmeter-llm.alerts', rules: llmAlerts(c) },
       { name: 'mcpmeter-platform.alerts', rules: platformAlerts(c) },
       { name: 'mcpmeter-slo.alerts', rules: sloAlerts(c) },

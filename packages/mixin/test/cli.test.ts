@@ -68,7 +68,7 @@ describe('mcpmeter-mixin CLI (dist)', () => {
     ],
     [
       ['dashboard', 'nope'],
-      /unknown dashboard "nope"; choose one of mcp-overview, mcp-tool, llm-usage/,
+      /unknown dashboard "nope"; choose one of mcp-overview, mcp-tool, mcp-catalog, llm-usage/,
     ],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['alerts', '--config', join(tmp, 'missing.json')], /cannot read --config/],

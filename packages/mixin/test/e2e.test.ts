@@ -4,8 +4,9 @@
  * @mcpmeter/node's register()) while the test drives traffic: successes, tool
  * errors, thrown errors, invalid arguments, LLM 429/500/400 and timeouts,
  * streams, cache and reasoning tokens, an unpriced model, a cost burst,
- * abandoned sessions, requests held in flight, a cardinality overflow and a
- * dead target. Then every alert must reach its expected state, every
+ * abandoned sessions, requests held in flight, a cardinality overflow, a
+ * dead target, and a server rewriting a tool's description under a running
+ * client session (examples/mcp-server/rug-pull.mjs). Then every alert must reach its expected state, every
  * dashboard panel query (Grafana variables substituted), every recording rule
  * and every recorded series must return data: none is inert.
  */
@@ -39,6 +40,7 @@ import {
 } from '../src/index.js';
 import {
   ABANDONED_SESSIONS,
+  CHANGED_TOOL,
   IN_FLIGHT,
   JOBS,
   UNPRICED_MODEL,
@@ -57,32 +59,35 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let server: Example;
 let gateway: Example;
 let limited: Example;
+let rugPull: Example;
 let prom: RunningPrometheus;
 let start = 0;
 
 beforeAll(async () => {
-  [server, gateway, limited] = await Promise.all([
+  [server, gateway, limited, rugPull] = await Promise.all([
     startExample('mcp-server', JOBS.server),
     // Long enough that a good call on a machine at load 20 is never cut (300 ms was, once: 504 for a
     // plain chat); the 'hang' scenario never answers, so only it reaches the timeout.
     startExample('llm-gateway', JOBS.gateway, { UPSTREAM_TIMEOUT_MS: '2500' }),
     startExample('llm-gateway', JOBS.limited, { MCPMETER_CARDINALITY_LIMIT: '4' }),
+    startExample('rug-pull', JOBS.rugPull),
   ]);
   prom = await startPrometheus({
     targets: [
       { job: JOBS.server, target: server.metrics },
       { job: JOBS.gateway, target: gateway.metrics },
       { job: JOBS.limited, target: limited.metrics },
+      { job: JOBS.rugPull, target: rugPull.metrics },
       { job: JOBS.down, target: `127.0.0.1:${await freePort()}` },
     ],
     rules: [ruleFileYaml(recording), ruleFileYaml(alerting)],
     evaluationInterval: '1s',
   });
-  await prom.waitFor('count(up == 1) == 3');
+  await prom.waitFor('count(up == 1) == 4');
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([server, gateway, limited].map((e) => e?.child.kill()));
+  await Promise.all([server, gateway, limited, rugPull].map((e) => e?.child.kill()));
   await prom?.stop();
 });
 
@@ -162,6 +167,9 @@ async function warmUp(): Promise<void> {
     'gen_ai_client_operation_time_to_first_chunk_seconds_count',
     'gen_ai_client_cost_unpriced_total',
     '{job="llm-gateway-limited", otel_metric_overflow="true"}',
+    // The rug-pull client's first listing, and the claw server's own catalog.
+    `mcp_client_tool_catalog_info{job="${JOBS.rugPull}"}`,
+    `mcp_server_tool_catalog_info{job="${JOBS.server}"}`,
   ])
     // Generous: on a loaded 2-core machine the processes and scrapes run late.
     await prom.waitFor(series, undefined, 120_000);
@@ -208,6 +216,15 @@ describe('mixin end to end (real Prometheus, instrumented example processes)', (
     await Promise.all([mcpTraffic(), llmTraffic()]);
     const mcpEnd = nowS();
     await Promise.all(inPhase('traffic').map(expectFiring));
+
+    // A server rewrites a tool's description under a running session; its client re-lists on
+    // notifications/tools/list_changed. Silent until then, firing on both sides after.
+    const beforeChange = nowS();
+    for (const e of inPhase('catalog')) await expectSilentSoFar(e, beforeChange);
+    const res = await fetch(rugPull.url, { method: 'POST' });
+    const { description } = (await res.json()) as { description: string };
+    expect(description, `the client re-listed ${CHANGED_TOOL}`).toContain('<IMPORTANT>');
+    await Promise.all(inPhase('catalog').map(expectFiring));
 
     // No request since mcpEnd: the abandoned sessions are now stuck; while requests flowed they were not.
     await Promise.all(inPhase('idle').map(expectFiring));
@@ -284,7 +301,9 @@ describe('mixin end to end (real Prometheus, instrumented example processes)', (
         );
       }
     }
-    expect(lists['mcp-overview/job']).toEqual([JOBS.server]);
+    expect(lists['mcp-overview/job']).toEqual([JOBS.server, JOBS.rugPull]);
+    // Servers and clients with a catalog (the gateways have none).
+    expect(lists['mcp-catalog/job']).toEqual([JOBS.server, JOBS.rugPull]);
     expect(lists['mcp-tool/tool']).toEqual(
       expect.arrayContaining(['failing', 'fast', 'sharpen_claw', 'slow', 'throwing']),
     );

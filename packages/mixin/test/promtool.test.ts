@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertRules, recordingRules, ruleFileYaml } from '../src/index.js';
+import { catalogCases } from './promtool/cases-catalog.js';
 import { llmCases } from './promtool/cases-llm.js';
 import { mcpCases } from './promtool/cases-mcp.js';
 import { platformCases } from './promtool/cases-platform.js';
@@ -11,7 +12,13 @@ import { promtool, runPromtoolTests, type PromtoolCase } from './promtool/harnes
 
 const generated = join(import.meta.dirname, '..', 'generated');
 const ruleFiles = [join(generated, 'rules.yml'), join(generated, 'alerts.yml')];
-const allCases: PromtoolCase[] = [...mcpCases, ...llmCases, ...platformCases, ...sloCases];
+const allCases: PromtoolCase[] = [
+  ...mcpCases,
+  ...catalogCases,
+  ...llmCases,
+  ...platformCases,
+  ...sloCases,
+];
 
 // The opt-in per-tool SLO alerts are not in the committed files: generate files with them.
 const perToolDir = mkdtempSync(join(tmpdir(), 'mcpmeter-mixin-pertool-'));

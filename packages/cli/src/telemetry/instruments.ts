@@ -12,6 +12,7 @@ import {
   MCP_SERVER_ACTIVE_SESSIONS,
   MCP_SERVER_OPERATION_KEYS,
   MCP_SERVER_SESSION_KEYS,
+  ToolCatalogInstruments,
   mcpServerHistograms,
   semconv,
 } from '@mcpmeter/core';
@@ -26,6 +27,8 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 export class WireInstruments {
   readonly duration: Histogram;
   readonly sessionDuration: Histogram;
+  /** The tool catalog the server announces, as `@mcpmeter/instrumentation-mcp` reports it. */
+  readonly catalog: ToolCatalogInstruments;
   private readonly malformedCounter: Counter;
   /** Keys: method, tool, prompt, error.type, operation, protocol version, transport. */
   readonly operationAttrs = new AttributeSetCache([...MCP_SERVER_OPERATION_KEYS]);
@@ -45,6 +48,7 @@ export class WireInstruments {
     const meter: Meter = meterProvider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
     ({ duration: this.duration, sessionDuration: this.sessionDuration } =
       mcpServerHistograms(meter));
+    this.catalog = new ToolCatalogInstruments(meter, 'server');
     const requests = MCP_SERVER_ACTIVE_REQUESTS;
     meter
       .createObservableUpDownCounter(requests.name, {

@@ -42,6 +42,8 @@ export interface RequestRecord {
   readonly tool: string | undefined;
   readonly prompt: string | undefined;
   readonly operation: string | undefined;
+  /** A `tools/list` for a page after the first: not the whole catalog. */
+  readonly paged: boolean;
   version: string | undefined;
   readonly start: number;
   readonly span: Span;
@@ -135,6 +137,7 @@ export class SessionObserver {
       tool,
       prompt,
       operation,
+      paged: m.cursor,
       version,
       start: clock.now(),
       span,
@@ -167,8 +170,10 @@ export class SessionObserver {
       return;
     }
     if (record.method === 'initialize') this.initialized(record, m.protocolVersion);
-    else if (record.method === 'tools/list') learn(tel.tools, m.toolNames);
-    else if (record.method === 'prompts/list') learn(tel.prompts, m.promptNames);
+    else if (record.method === 'tools/list') {
+      learn(tel.tools, m.toolNames);
+      if (!record.paged) tel.toolsListed(m);
+    } else if (record.method === 'prompts/list') learn(tel.prompts, m.promptNames);
     this.end(record, undefined);
   }
 

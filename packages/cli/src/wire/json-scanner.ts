@@ -5,8 +5,11 @@
  * trace context in params._meta (with the byte offsets of `traceparent`, so
  * that it can be rewritten in place). Memory is O(nesting depth), whatever the
  * size of the message: a 100 MB tool result is never held (issue 18, item 5).
+ * The one exception is bounded: the `result.tools` array of a `tools/list`
+ * answer (the tool catalog, issue 21) is kept up to `MAX_TOOLS_BYTES`.
  */
 
+import { ToolsBytes } from './tools-bytes.js';
 import { Field, fieldAt, newMessage, setString, type WireMessage } from './wire-message.js';
 
 export type { WireMessage } from './wire-message.js';
@@ -63,6 +66,7 @@ export class JsonScanner {
   private messages = 0;
   private bad = false;
   private peekEmptyArray = false;
+  private readonly tools = new ToolsBytes();
 
   constructor(private readonly onMessage: (m: WireMessage) => void) {}
 
@@ -78,6 +82,12 @@ export class JsonScanner {
 
   /** Scans `buf[start, end)`; `offset` is the absolute position of `buf[0]`. */
   feed(buf: Uint8Array, start = 0, end = buf.length, offset = 0): void {
+    this.tools.from = start;
+    this.scan(buf, start, end, offset);
+    if (this.tools.level >= 0) this.keepTools(buf, this.tools.from, end);
+  }
+
+  private scan(buf: Uint8Array, start: number, end: number, offset: number): void {
     let i = start;
     while (i < end) {
       const st = this.state;
@@ -163,7 +173,28 @@ export class JsonScanner {
         default:
           this.fail();
       }
+      if (this.tools.event !== 0) this.toolsAt(buf, i);
     }
+  }
+
+  /** The `result.tools` array opened (event 1) or closed (event 2) at `buf[i - 1]`. */
+  private toolsAt(buf: Uint8Array, i: number): void {
+    const t = this.tools;
+    if (t.event === 1) {
+      t.event = 0;
+      t.from = i - 1;
+    } else {
+      if (this.keepTools(buf, t.from, i) && this.message !== undefined) {
+        this.message.tools = t.take();
+      }
+      t.stop();
+    }
+  }
+
+  private keepTools(buf: Uint8Array, from: number, to: number): boolean {
+    if (this.tools.keep(buf, from, to)) return true;
+    if (this.message !== undefined) this.message.toolsTooLarge = true;
+    return false;
   }
 
   /**
@@ -181,6 +212,7 @@ export class JsonScanner {
     this.state = S.Failed;
     this.message = undefined;
     this.capture = undefined;
+    this.tools.stop();
   }
 
   private take(buf: Uint8Array, from: number, to: number): void {
@@ -223,6 +255,10 @@ export class JsonScanner {
         this.bad = true; // a batch inside a batch
       }
       this.noteContainer();
+      if (array && this.isToolsArray()) {
+        this.tools.level = this.stack.length;
+        this.tools.event = 1;
+      }
       this.stack.push({ array, key: undefined });
       this.state = array ? S.Value : S.KeyOrEnd;
       this.peekEmptyArray = array;
@@ -234,6 +270,9 @@ export class JsonScanner {
     this.hasEscape = false;
     this.capture = this.field !== Field.None ? [] : undefined;
     if (c === 0x22) {
+      // Present whatever its length: a page is not the whole catalog.
+      if (this.field === Field.Cursor) this.message!.cursor = true;
+      else if (this.field === Field.NextCursor) this.message!.nextCursor = true;
       this.state = S.Str;
       this.strIsKey = false;
       this.captureStart = after;
@@ -251,6 +290,12 @@ export class JsonScanner {
       return;
     }
     this.fail();
+  }
+
+  /** Whether a container opening here is `result.tools` of a message. */
+  private isToolsArray(): boolean {
+    if (this.message === undefined || this.depth() !== 2) return false;
+    return this.stack[this.rootDepth]!.key === 'result' && this.stack.at(-1)!.key === 'tools';
   }
 
   /** `result` / `error` present, and containers in the paths we read. */
@@ -327,6 +372,7 @@ export class JsonScanner {
 
   private close(array: boolean): void {
     this.stack.pop();
+    if (array && this.stack.length === this.tools.level) this.tools.event = 2;
     if (!array && this.message !== undefined && this.stack.length === this.rootDepth) {
       const m = this.message;
       this.message = undefined;

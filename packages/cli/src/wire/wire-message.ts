@@ -25,7 +25,17 @@ export interface WireMessage {
   /** Names in `result.tools[].name` / `result.prompts[].name` (bounded). */
   toolNames: string[] | undefined;
   promptNames: string[] | undefined;
+  /** The bytes of `result.tools` (a `tools/list` answer: the catalog), up to `MAX_TOOLS_BYTES`. */
+  tools: Buffer | undefined;
+  /** `result.tools` was longer than `MAX_TOOLS_BYTES`: not kept. */
+  toolsTooLarge: boolean;
+  /** `params.cursor` (a request for a page after the first) / `result.nextCursor` (more pages) is a string. */
+  cursor: boolean;
+  nextCursor: boolean;
 }
+
+/** Bytes of a `tools/list` answer's `tools` kept to fingerprint the catalog (1,000 tools of ~4 KB). */
+export const MAX_TOOLS_BYTES = 4 * 1024 * 1024;
 
 const MAX_NAMES = 2000;
 
@@ -45,6 +55,8 @@ export const Field = {
   Baggage: 11,
   ToolName: 12,
   PromptName: 13,
+  Cursor: 14,
+  NextCursor: 15,
 } as const;
 export type Field = (typeof Field)[keyof typeof Field];
 
@@ -68,6 +80,10 @@ export function newMessage(): WireMessage {
     traceparentEnd: -1,
     toolNames: undefined,
     promptNames: undefined,
+    tools: undefined,
+    toolsTooLarge: false,
+    cursor: false,
+    nextCursor: false,
   };
 }
 
@@ -93,12 +109,14 @@ export function fieldAt(
     if (k1 === 'result') {
       if (k === 'isError') return Field.IsError;
       if (k === 'protocolVersion') return Field.ProtocolVersion;
+      if (k === 'nextCursor') return Field.NextCursor;
       return Field.None;
     }
     if (k1 === 'params') {
       if (k === 'name') return Field.Name;
       if (k === 'uri') return Field.Uri;
       if (k === 'requestId') return Field.RequestId;
+      if (k === 'cursor') return Field.Cursor;
     }
     return Field.None;
   }

@@ -1,4 +1,4 @@
-import { canonicalArguments } from './catalog.js';
+import { canonicalArguments } from '@mcpmeter/core';
 
 /** Distinct (tool, arguments) pairs remembered per session; older ones are forgotten first. */
 const MAX_REMEMBERED = 256;

@@ -1,6 +1,5 @@
-import type { BoundedValues } from '@mcpmeter/core';
+import { snapshotOf, type BoundedValues } from '@mcpmeter/core';
 import { learnNames, type SharedCatalog } from '../tool-names.js';
-import { diffCatalogs, snapshotOf } from './catalog.js';
 import { clientNameLabel } from './client-name.js';
 import type { SignalInstruments } from './instruments.js';
 import { RepeatDetector } from './repeats.js';
@@ -81,15 +80,12 @@ export class SessionSignals {
     if (this.pagedLists.delete(id) || result?.nextCursor !== undefined) return;
     const snapshot = snapshotOf(result?.tools);
     if (snapshot === undefined) return;
-    const signals = this.instruments();
-    const serverAddress = this.serverAddress?.();
-    const before = this.catalog.snapshot;
-    this.catalog.snapshot = snapshot;
-    if (before !== undefined) {
-      for (const change of diffCatalogs(before, snapshot)) {
-        signals.changed(change.kind, this.tools.get(change.name), serverAddress);
-      }
-    }
-    signals.publish(this.catalog.key, serverAddress, snapshot, (name) => this.tools.get(name));
+    this.instruments().catalog.listed(
+      this.catalog,
+      this.catalog.key,
+      this.serverAddress?.(),
+      snapshot,
+      (name) => this.tools.get(name),
+    );
   }
 }

@@ -3,9 +3,10 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { resolveConfig, type PartialMixinConfig } from '../config.js';
 import { llmUsageDashboard } from './llm-usage.js';
 import { mcpOverviewDashboard } from './mcp-overview.js';
+import { toolCatalogDashboard } from './tool-catalog.js';
 import { toolDrilldownDashboard } from './tool-drilldown.js';
 
-export const DASHBOARD_NAMES = ['mcp-overview', 'mcp-tool', 'llm-usage'] as const;
+export const DASHBOARD_NAMES = ['mcp-overview', 'mcp-tool', 'mcp-catalog', 'llm-usage'] as const;
 export type DashboardName = (typeof DASHBOARD_NAMES)[number];
 
 /** Every dashboard as Grafana JSON model objects, keyed by name. */
@@ -14,6 +15,7 @@ export function dashboards(config: PartialMixinConfig = {}): Record<DashboardNam
   return {
     'mcp-overview': numberPanels(mcpOverviewDashboard(c)),
     'mcp-tool': numberPanels(toolDrilldownDashboard(c)),
+    'mcp-catalog': numberPanels(toolCatalogDashboard(c)),
     'llm-usage': numberPanels(llmUsageDashboard(c)),
   };
 }

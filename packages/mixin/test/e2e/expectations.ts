@@ -11,6 +11,11 @@ export const JOBS = {
   gateway: 'llm-gateway',
   /** A second gateway with a cardinality limit of 4 series per instrument. */
   limited: 'llm-gateway-limited',
+  /**
+   * An MCP server and an instrumented client in one process (examples/mcp-server/rug-pull.mjs):
+   * the server rewrites a tool's description under the client's session.
+   */
+  rugPull: 'rug-pull',
   /** A scrape target nobody listens on. */
   down: 'unreachable',
 } as const;
@@ -40,6 +45,9 @@ export const e2eConfig = {
     // no_such_tool: 1 of ~31 tool calls in the main round; sharpen_claw: 1 of 5 calls refused.
     unknownTools: { ratio: 0.01, minRequests: 5, window: '2m', for: '0s' },
     invalidArguments: { ratio: 0.1, minRequests: 3, window: '2m', for: '0s' },
+    // Any change of a tool after the first listing; a short window so the test sees it resolve if it waits.
+    clientToolCatalogChanged: { window: '1m', for: '0s' },
+    serverToolCatalogChanged: { window: '1m', for: '0s' },
     activeRequests: { max: IN_FLIGHT - 1, for: '0s' },
     stuckSessions: { minOpen: ABANDONED_SESSIONS - 1, idleWindow: '15s', for: '0s' },
     cardinalityOverflow: { for: '0s' },
@@ -67,7 +75,7 @@ export const e2eConfig = {
 } satisfies PartialMixinConfig;
 
 /** When the test waits for the alert to fire. */
-export type Phase = 'in-flight' | 'traffic' | 'idle' | 'burst';
+export type Phase = 'in-flight' | 'traffic' | 'catalog' | 'idle' | 'burst';
 
 export interface AlertExpectation {
   alert: string;
@@ -81,8 +89,11 @@ export interface AlertExpectation {
   resolves?: boolean;
 }
 
-const { server, gateway, limited, down } = JOBS;
+const { server, gateway, limited, rugPull, down } = JOBS;
 const runtimeJobs = [server, gateway, limited].map((job) => ({ job }));
+/** The tool whose description the rug-pull server rewrites, and its unchanged neighbour. */
+export const CHANGED_TOOL = 'search';
+const UNCHANGED_TOOL = 'fetch_page';
 
 export const expectations: AlertExpectation[] = [
   {
@@ -146,6 +157,29 @@ export const expectations: AlertExpectation[] = [
       silent: ['fast', 'failing', 'sharpen_claw', '_OTHER'].map((t) => ({ gen_ai_tool_name: t })),
     },
   ]),
+  {
+    alert: 'McpClientToolCatalogChanged',
+    phase: 'catalog',
+    fires: [
+      {
+        job: rugPull,
+        server_address: '127.0.0.1',
+        gen_ai_tool_name: CHANGED_TOOL,
+        mcp_tool_change_kind: 'changed',
+      },
+    ],
+    // The client listed twice before the change: no change, no alert.
+    silent: [{ gen_ai_tool_name: UNCHANGED_TOOL }, { mcp_tool_change_kind: 'added' }],
+    silentBefore: true,
+  },
+  {
+    alert: 'McpServerToolCatalogChanged',
+    phase: 'catalog',
+    fires: [{ job: rugPull, gen_ai_tool_name: CHANGED_TOOL, mcp_tool_change_kind: 'changed' }],
+    // The claw server answered tools/list in every session, always the same catalog.
+    silent: [{ job: server }, { gen_ai_tool_name: UNCHANGED_TOOL }],
+    silentBefore: true,
+  },
   {
     alert: 'McpActiveRequestsSaturated',
     phase: 'in-flight',
