@@ -12,6 +12,7 @@
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { register as registerLoader } from 'node:module';
 import { inertReason } from './inert.js';
+import { preloadOptionalInstrumentations } from './instrumentations.js';
 import { register } from './sdk.js';
 
 if (inertReason()) {
@@ -26,6 +27,7 @@ if (inertReason()) {
   } else {
     registerLoader('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   }
+  await preloadOptionalInstrumentations();
   register();
   await waitForAllMessagesAcknowledged();
 }
