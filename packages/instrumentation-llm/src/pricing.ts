@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { calcPrice, type Provider } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
+import type { calcPrice as CalcPrice, Provider } from '@pydantic/genai-prices';
 import type {
   OverridePrices,
   PriceCatalog,
@@ -11,7 +12,18 @@ import type {
 /** Most (provider, model) lookups remembered; past it, lookups are not cached (model names come from peers). */
 const MAX_CACHED_MODELS = 1000;
 
-type ModelFound = ReturnType<typeof calcPrice>;
+type ModelFound = ReturnType<typeof CalcPrice>;
+
+/*
+ * The catalog module is half a megabyte of data (~50 ms to load, issue 20): it
+ * is required on the first price asked, not when the instrumentation loads, so a
+ * process that never makes an LLM call never pays for it.
+ */
+function loadCalcPrice(): typeof CalcPrice {
+  return (
+    createRequire(import.meta.url)('@pydantic/genai-prices') as { calcPrice: typeof CalcPrice }
+  ).calcPrice;
+}
 
 /** Per-million prices of a model whose price is plain per-token numbers, unconditional and untiered. */
 interface FlatPrices {
@@ -77,10 +89,13 @@ function priceFlat(f: FlatPrices, usage: TokenUsage): PriceQuote | undefined {
  * found is remembered per (provider, model); for the common case of flat
  * per-token prices the same arithmetic is done directly (tests check it equals
  * `calcPrice` to 1e-9 USD), and any other model — tiers, dated prices, audio or
- * request prices — is priced by `calcPrice` against that one model.
+ * request prices — is priced by `calcPrice` against that one model. The
+ * catalog itself is loaded on the first price asked.
  */
 export function genaiPricesCatalog(): PriceCatalog {
   const known = new Map<string, { provider: Provider; flat: FlatPrices | undefined } | null>();
+  let loaded: typeof CalcPrice | undefined;
+  const calcPrice: typeof CalcPrice = (...args) => (loaded ??= loadCalcPrice())(...args);
   const quote = (r: NonNullable<ModelFound>): PriceQuote => ({
     inputUsd: r.input_price,
     outputUsd: r.output_price,

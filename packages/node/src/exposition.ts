@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import type { ExemplarStore } from '@mcpmeter/core';
 import {
   createFetchMetricsHandler,
@@ -7,10 +8,11 @@ import {
   type FetchMetricsHandler,
   type MetricsServer,
 } from '@mcpmeter/prometheus';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
+import type { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MetricReader, type MetricProducer } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
+import { load } from './lazy-exporters.js';
 import type { MetricsRequestHandler, PrometheusOptions } from './types.js';
 
 /** A pull reader plus a request handler that serves what it collects. */
@@ -34,18 +36,7 @@ export function createExposition(
   options: PrometheusOptions = {},
   sources: ExpositionSources = { metricProducers: [] },
 ): Exposition {
-  if (config.prometheusEngine === 'otel') {
-    const exporter = new PrometheusExporter({
-      preventServerStart: true,
-      metricProducers: sources.metricProducers,
-      withoutScopeInfo: options.withoutScopeInfo,
-      withResourceConstantLabels:
-        options.resourceConstantLabels instanceof RegExp
-          ? options.resourceConstantLabels
-          : undefined,
-    });
-    return { reader: exporter, handler: (req, res) => exporter.getMetricsRequestHandler(req, res) };
-  }
+  if (config.prometheusEngine === 'otel') return officialExposition(options, sources);
   const exemplars = sources.exemplars;
   const limit = config.cardinalityLimit;
   const reader = new PrometheusReader({
@@ -68,6 +59,48 @@ export function createExposition(
     );
   }
   return { reader, handler, fetchHandler };
+}
+
+/** A pull reader with the SDK's defaults (cumulative), as `PrometheusExporter` is one. */
+class PullReader extends MetricReader {
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/*
+ * The official exporter's exposition (`prometheus.engine: 'otel'`), answered as
+ * its `getMetricsRequestHandler` does. Its module loads on the first scrape, not
+ * at start-up (issue 20): the default engine is mcpmeter's.
+ */
+function officialExposition(options: PrometheusOptions, sources: ExpositionSources): Exposition {
+  const reader = new PullReader({ metricProducers: sources.metricProducers });
+  const constantLabels =
+    options.resourceConstantLabels instanceof RegExp ? options.resourceConstantLabels : undefined;
+  let serializer: Promise<PrometheusSerializer> | undefined;
+  const handler: MetricsRequestHandler = (_req, res) => {
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/plain');
+    serializer ??= load(
+      '@opentelemetry/exporter-prometheus',
+      () => import('@opentelemetry/exporter-prometheus'),
+    ).then(
+      (m) => new m.PrometheusSerializer('', false, constantLabels, false, options.withoutScopeInfo),
+    );
+    Promise.all([serializer, reader.collect()])
+      .then(([s, { resourceMetrics, errors }]) => {
+        if (errors.length) diag.error('PrometheusExporter: metrics collection errors', ...errors);
+        res.end(s.serialize(resourceMetrics));
+      })
+      // A module that failed to load or a serializer that threw: the scrape says so, the app runs on.
+      .catch((err: unknown) => {
+        if (!res.writableEnded) res.end(`# failed to export metrics: ${String(err)}`);
+      });
+  };
+  return { reader, handler };
 }
 
 /**

@@ -7,8 +7,6 @@ import {
   W3CTraceContextPropagator,
   setGlobalErrorHandler,
 } from '@opentelemetry/core';
-import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
 import {
@@ -21,6 +19,7 @@ import {
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { installDiagLogger } from './diag-logger.js';
+import { lazyOtlpMetricExporter } from './lazy-exporters.js';
 import { ConfigurationError } from './errors.js';
 import type { MetricsServer } from '@mcpmeter/prometheus';
 import { createExposition, startMetricsServer } from './exposition.js';
@@ -179,16 +178,10 @@ function createHandle(given: unknown): RegisterHandle {
       unserved.push(e);
     }
   } else if (!config.disabled && config.metricsExporter === 'otlp') {
-    const exporter =
-      config.otlpMetricsProtocol === 'http/json'
-        ? new OTLPJsonMetricExporter({
-            url: config.otlpMetricsEndpoint,
-            headers: config.otlpHeaders,
-          })
-        : new OTLPMetricExporter({
-            url: config.otlpMetricsEndpoint,
-            headers: config.otlpHeaders,
-          });
+    const exporter = lazyOtlpMetricExporter(config.otlpMetricsProtocol, {
+      url: config.otlpMetricsEndpoint,
+      headers: config.otlpHeaders,
+    });
     readers.push(
       new PeriodicExportingMetricReader({
         // FastHistograms' data would otherwise reach the collector as a second entry for the same scope.

@@ -1,7 +1,5 @@
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
@@ -13,6 +11,7 @@ import { connect } from 'node:net';
 import type { ResolvedConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { LastChanceExport } from './exit-export.js';
+import { lazyOtlpSpanExporter } from './lazy-exporters.js';
 import type { TracesOptions } from './types.js';
 
 /**
@@ -76,10 +75,7 @@ export function createSpanProcessors(
       return [new BatchSpanProcessor({ exporter: new StderrConsoleSpanExporter() })];
     case 'otlp': {
       const opts = { url: config.otlpTracesEndpoint, headers: config.otlpHeaders };
-      const inner =
-        config.otlpProtocol === 'http/json'
-          ? new OTLPHttpJsonTraceExporter(opts)
-          : new OTLPProtoTraceExporter(opts);
+      const inner = lazyOtlpSpanExporter(config.otlpProtocol, opts);
       // issue 17: what an exit hook's process.exit() would lose is sent synchronously at 'exit'.
       const lastChance = new LastChanceExport(config.otlpTracesEndpoint, config.otlpHeaders);
       return [

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
@@ -6,6 +6,14 @@ import { createAuthCheck, type MetricsAuth } from './auth.js';
 import type { PrometheusReader } from './reader.js';
 import { writeResponse, type NodeMetricsHandler } from './node-handler.js';
 import { respondToScrape } from './respond.js';
+
+/*
+ * `node:http` as the CJS builtin, not an ES import: the ESM facade of a builtin
+ * reads every export, and node:http's lazy WebSocket/undici getters then load
+ * undici (~75 ms CPU and ~16 MiB RSS at start-up, issue 20) in a process that
+ * may never use it.
+ */
+const nodeHttp = () => process.getBuiltinModule('node:http');
 
 export interface MetricsServerOptions {
   /** Interface to listen on. @default process.env.OTEL_EXPORTER_PROMETHEUS_HOST ?? 'localhost' */
@@ -105,7 +113,7 @@ export async function serveMetrics(
   }
   const path = options.path ?? '/metrics';
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = nodeHttp().createServer((req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     if ((q === -1 ? url : url.slice(0, q)) !== path) {

@@ -1,0 +1,223 @@
+// Cold start of a stdio MCP server (issue 20): spawn → the reply to the first
+// `tools/call`, and the server's peak RSS at that reply, for plain node, node with
+// `--import @mcpmeter/node/register` (defaults, traces off and on) and node with
+// OpenTelemetry's `--import @opentelemetry/auto-instrumentations-node/register`.
+// Setups run interleaved (shuffled in every round); the figures are medians of
+// the per-round differences to plain node of the same round.
+//
+//   pnpm build && node bench/cold-start.mjs [--write] [--rounds N]
+//   BENCH_COMPARE_ROOT=/path/to/other/checkout   adds its mcpmeter rows (built there)
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER = join(ROOT, 'bench/cold-start-server.mjs');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : process.argv[i + 1];
+};
+const ROUNDS = Number(arg('--rounds', process.env.BENCH_ROUNDS ?? 15));
+const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT
+  ? resolve(process.env.BENCH_COMPARE_ROOT)
+  : undefined;
+
+// A sink that accepts OTLP/HTTP (traces, metrics) so exporters see a live collector.
+const sink = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+});
+await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+const endpoint = `http://127.0.0.1:${sink.address().port}`;
+
+const base = {
+  ...process.env,
+  OTEL_SERVICE_NAME: 'cold-start',
+  OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+  // port 0: no clash with anything else on the machine listening on 9464
+  OTEL_EXPORTER_PROMETHEUS_PORT: '0',
+};
+delete base.NODE_OPTIONS;
+const mcpmeter = (label, root) => [
+  {
+    name: `${label}mcpmeter, traces off`,
+    cwd: root,
+    args: ['--import', '@mcpmeter/node/register'],
+    env: { OTEL_TRACES_EXPORTER: 'none' },
+  },
+  {
+    name: `${label}mcpmeter, traces on (OTLP)`,
+    cwd: root,
+    args: ['--import', '@mcpmeter/node/register'],
+    env: {},
+  },
+];
+const SETUPS = [
+  { name: 'plain node', cwd: ROOT, args: [], env: {} },
+  ...mcpmeter('', ROOT),
+  ...(COMPARE_ROOT
+    ? mcpmeter(`${process.env.BENCH_COMPARE_LABEL ?? 'compare'}: `, COMPARE_ROOT)
+    : []),
+  {
+    name: 'OTel auto-instrumentations-node',
+    cwd: ROOT,
+    args: ['--import', '@opentelemetry/auto-instrumentations-node/register'],
+    env: {},
+  },
+];
+
+const MESSAGES = [
+  {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'bench', version: '1.0.0' },
+    },
+  },
+  { jsonrpc: '2.0', method: 'notifications/initialized' },
+  {
+    jsonrpc: '2.0',
+    id: 2,
+    method: 'tools/call',
+    params: { name: 'peak_rss', arguments: { unit: 'KiB' } },
+  },
+]
+  .map((m) => JSON.stringify(m) + '\n')
+  .join('');
+
+/** One cold start: ms from spawn to the tools/call reply, and the server's peak RSS (KiB). */
+function once(setup) {
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [...setup.args, SERVER], {
+      cwd: setup.cwd,
+      env: { ...base, ...setup.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let result;
+    child.stdin.end(MESSAGES);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      for (let i; result === undefined && (i = out.indexOf('\n')) !== -1;) {
+        const line = out.slice(0, i);
+        out = out.slice(i + 1);
+        const msg = JSON.parse(line);
+        if (msg.id !== 2) continue;
+        const ms = performance.now() - t0;
+        const { maxRSS, cpu } = JSON.parse(msg.result.content[0].text);
+        result = { ms, rssKiB: maxRSS, cpuMs: cpu / 1000 };
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('exit', () =>
+      result ? done(result) : fail(new Error(`${setup.name}: no reply; stderr: ${err}`)),
+    );
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const shuffle = (xs) => {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+};
+
+const load = os.loadavg()[0].toFixed(1);
+for (const s of SETUPS) await once(s); // warm the file cache once
+const runs = new Map(SETUPS.map((s) => [s.name, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  for (const s of shuffle(SETUPS)) runs.get(s.name).push(await once(s));
+  process.stderr.write(`round ${r + 1}/${ROUNDS}\n`);
+}
+sink.close();
+
+const plain = runs.get(SETUPS[0].name);
+const rows = SETUPS.map((s) => {
+  const rs = runs.get(s.name);
+  return {
+    name: s.name,
+    ms: median(rs.map((x) => x.ms)),
+    dMs: median(rs.map((x, i) => x.ms - plain[i].ms)),
+    ratio: median(rs.map((x, i) => x.ms / plain[i].ms)),
+    cpu: median(rs.map((x) => x.cpuMs)),
+    dCpu: median(rs.map((x, i) => x.cpuMs - plain[i].cpuMs)),
+    mib: median(rs.map((x) => x.rssKiB / 1024)),
+    dMib: median(rs.map((x, i) => (x.rssKiB - plain[i].rssKiB) / 1024)),
+  };
+});
+const cpu = readFileSync('/proc/cpuinfo', 'utf8')
+  .match(/^model name\s*:\s*(.*)$/m)?.[1]
+  ?.trim();
+const f1 = (x) => x.toFixed(1);
+const sign = (x) => (x >= 0 ? '+' : '−') + f1(Math.abs(x));
+const md = `## Cold start
+
+\`node bench/cold-start.mjs --write\` — ${new Date().toISOString().slice(0, 10)}; machine: ${os.availableParallelism()} cores, ${cpu}, Node ${process.version}; 1-minute load average at the start ${load} (the machine was shared with other work: compare the rows of one run, not runs).
+A stdio MCP server (\`bench/cold-start-server.mjs\`, \`@modelcontextprotocol/sdk\` + zod, one tool) is spawned, sent \`initialize\`, \`notifications/initialized\` and one \`tools/call\` at once; time from spawn to the \`tools/call\` reply, the server's CPU time (user + system) by then (steadier than wall time on a loaded machine), and its peak RSS (\`process.resourceUsage().maxRSS\`) at that reply. ${ROUNDS} rounds, setups shuffled in each round; medians, and medians of the per-round difference and ratio to plain node. mcpmeter with its defaults (Prometheus on a side port, runtime metrics, MCP and LLM instrumentations installed); "traces off" is \`OTEL_TRACES_EXPORTER=none\`, "traces on" OTLP/HTTP protobuf to a local sink. auto-instrumentations-node with its defaults (traces over OTLP to the same sink, every bundled instrumentation).
+
+| setup | spawn → first reply ms | over plain node ms | ratio | CPU ms | over plain node | peak RSS MiB | over plain node MiB |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows.map((r) => `| ${r.name} | ${f1(r.ms)} | ${r === rows[0] ? '—' : sign(r.dMs)} | ${r === rows[0] ? '—' : r.ratio.toFixed(2) + '×'} | ${f1(r.cpu)} | ${r === rows[0] ? '—' : sign(r.dCpu)} | ${f1(r.mib)} | ${r === rows[0] ? '—' : sign(r.dMib)} |`).join('\n')}
+
+Aim (issue 20): ≤ +100 ms and ≤ +20 MiB over plain node, traces off and on, and below auto-instrumentations-node on both.
+${verdicts()}
+`;
+process.stdout.write(md);
+
+/** One line per mcpmeter row of this checkout: which parts of the aim this run shows met. */
+function verdicts() {
+  const auto = rows.at(-1);
+  return rows
+    .slice(1, 3)
+    .map((r) => {
+      const part = (ok, what) => `${what} ${ok ? 'met' : '**not met**'}`;
+      return `- ${r.name}: ${[
+        part(r.dMs <= 100, `+${f1(r.dMs)} ms ≤ +100 ms`),
+        part(r.dMib <= 20, `+${f1(r.dMib)} MiB ≤ +20 MiB`),
+        part(
+          r.dMs < auto.dMs && r.dCpu < auto.dCpu,
+          'below auto-instrumentations-node in time and CPU',
+        ),
+        part(r.dMib < auto.dMib, 'below it in RSS'),
+      ].join('; ')}.`;
+    })
+    .join('\n');
+}
+if (process.argv.includes('--write')) {
+  const file = await writeSection('## Cold start', md);
+  process.stderr.write(`wrote ${file}\n`);
+}
+
+/** Replaces (or appends) the section headed `heading` of docs/benchmarks.md. */
+async function writeSection(heading, raw) {
+  const file = join(ROOT, 'docs/benchmarks.md');
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  const markdown = (await prettier.format(raw, { ...config, parser: 'markdown' })).trim();
+  let doc = readFileSync(file, 'utf8');
+  const start = doc.indexOf(`\n${heading}\n`);
+  if (start === -1) {
+    doc = `${doc.trimEnd()}\n\n${markdown}\n`;
+  } else {
+    const next = doc.indexOf('\n## ', start + 1);
+    doc = `${doc.slice(0, start)}\n${markdown}\n${next === -1 ? '' : doc.slice(next)}`;
+  }
+  writeFileSync(file, doc);
+  return file;
+}
