@@ -151,7 +151,7 @@ export const PAGE_SCRIPT = String.raw`
     const http = err && /^HTTP \d+$/.test(err.message) ? err.message : '';
     const why = h('p', { id: 'lost', class: 'lost', 'data-testid': 'hub-unreachable' },
       http ? 'The hub answered ' + http + '. ' : ['No answer from the hub: is ', h('code', null, 'mcpmeter ui'), ' still running? '],
-      'Retrying every second', st.data ? '; the data below is from ' + clock(st.data.at) + '.' : '.');
+      'Retrying every second', st.data ? '; the data below was received at ' + clock(st.data.at) + '.' : '.');
     if (st.data) main.prepend(why);
     else main.replaceChildren(why);
   }
