@@ -121,6 +121,21 @@ interface ToolAggregate {
 }
 
 /** Tool rows of one process: its `mcp.{server,client}.operation.duration` points of `tools/call`. */
+/** A tool with no calls counted yet. */
+function emptyAggregate(p: ProcessState, tool: string, side: Side, active: number): ToolAggregate {
+  return {
+    process: p,
+    tool,
+    side,
+    calls: 0,
+    callsPerSec: 0,
+    errors: {},
+    bounds: undefined,
+    counts: [],
+    active,
+  };
+}
+
 function toolAggregates(store: Store, p: ProcessState): Map<string, ToolAggregate> {
   const out = new Map<string, ToolAggregate>();
   const now = store.nowMs();
@@ -134,17 +149,7 @@ function toolAggregates(store: Store, p: ProcessState): Map<string, ToolAggregat
     const key = `${side}\u0000${tool}`;
     let agg = out.get(key);
     if (agg === undefined) {
-      agg = {
-        process: p,
-        tool,
-        side,
-        calls: 0,
-        callsPerSec: 0,
-        errors: {},
-        bounds: undefined,
-        counts: [],
-        active: active[side],
-      };
+      agg = emptyAggregate(p, tool, side, active[side]);
       out.set(key, agg);
     }
     const point = s.point;
@@ -352,19 +357,6 @@ export function toolDetail(store: Store, processId: string, tool: string, side: 
         e === undefined ? null : { traceId: e.traceId, spanId: e.spanId, durationMs: e.durationMs },
     };
   });
-  const row =
-    agg !== undefined
-      ? toolRow(agg)
-      : toolRow({
-          process: p,
-          tool,
-          side,
-          calls: 0,
-          callsPerSec: 0,
-          errors: {},
-          bounds: undefined,
-          counts: [],
-          active: 0,
-        });
+  const row = toolRow(agg ?? emptyAggregate(p, tool, side, 0));
   return { ...row, process: p.id, tool, buckets };
 }
