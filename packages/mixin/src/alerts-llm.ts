@@ -21,6 +21,7 @@ export function llmAlerts(config: MixinConfig): AlertingRule[] {
     costBudget: cb,
     costSpike: cs,
     unpricedModel: un,
+    toolCostBudget: tc,
   } = config.alerts;
   const keep = `job, ${L.provider}`;
   const calls = (...m: string[]) =>
@@ -70,6 +71,14 @@ and ${spend('')} > ${num(cs.minUsd)}`,
       description: `Job {{ $labels.job }} spent {{ $value | printf "%.2f" }} USD in the last ${cs.window}, more than ${num(cs.factor)}x the same window ${cs.baselineOffset} ago (and above ${num(cs.minUsd)} USD).`,
     }),
     alertRule(config, {
+      alert: 'LlmToolCostBudgetBurn',
+      expr: toolSpendOverBudget(config),
+      for: tc.for,
+      severity: tc.severity,
+      summary: 'MCP tool {{ $labels.gen_ai_tool_name }} spent more than its LLM budget.',
+      description: `LLM calls made inside tool {{ $labels.gen_ai_tool_name }} on job {{ $labels.job }} cost {{ $value | printf "%.2f" }} USD over the last ${tc.window}, above its budget (${num(tc.usd)} USD per tool${Object.keys(tc.tools).length ? '; alerts.toolCostBudget.tools sets some tools apart' : ''}).`,
+    }),
+    alertRule(config, {
       alert: 'LlmUnpricedModel',
       expr: `sum by (job, ${L.provider}, ${L.model}) (increase(${sel(GEN_AI_UNPRICED, s)}[${un.window}])) > 0`,
       for: un.for,
@@ -79,4 +88,26 @@ and ${spend('')} > ${num(cs.minUsd)}`,
       description: `Job {{ $labels.job }} made {{ $value | humanize }} calls to {{ $labels.gen_ai_provider_name }} model {{ $labels.gen_ai_request_model }} over the last ${un.window} with no known price: their tokens are recorded, their cost is missing from the spend panels and the budget alerts.`,
     }),
   ];
+}
+
+/** RE2 metacharacters escaped, for a tool name inside a regex matcher. */
+const reEscape = (v: string) => v.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+
+/**
+ * Spend per `{job, gen_ai_tool_name}` over the window above the tool's budget: the default
+ * for every tool not named in `tools`, each named tool against its own. Series with no tool
+ * name (LLM calls outside any tool) are never matched.
+ */
+export function toolSpendOverBudget(config: MixinConfig): string {
+  const { usd, window, tools } = config.alerts.toolCostBudget;
+  const spent = (m: string) =>
+    `sum by (job, ${L.tool}) (increase(${sel(GEN_AI_COST, config.selector, m)}[${window}]))`;
+  const named = Object.keys(tools).sort();
+  const others = named.length
+    ? `${L.tool}!="", ${L.tool}!~${str(named.map(reEscape).join('|'))}`
+    : `${L.tool}!=""`;
+  return [
+    `${spent(others)} > ${num(usd)}`,
+    ...named.map((t) => `${spent(`${L.tool}=${str(t)}`)} > ${num(tools[t]!)}`),
+  ].join('\nor\n');
 }

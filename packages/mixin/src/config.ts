@@ -57,6 +57,13 @@ export interface MixinConfig {
       baselineOffset: string;
     };
     /**
+     * LLM spend of one MCP tool (`gen_ai_client_cost_usd_total` by `gen_ai_tool_name`: LLM
+     * calls made while the tool's handler, or an agent's `execute_tool`, ran) over `window`
+     * above its budget: `usd` for every tool, `tools` overrides it per tool name. Calls made
+     * outside any tool carry no tool name and never count.
+     */
+    toolCostBudget: AlertBase & { usd: number; window: string; tools: Record<string, number> };
+    /**
      * Share of `tools/call` requests on a job that name a tool the server does not have
      * (`gen_ai_tool_name="_OTHER"`): the model is calling tools it imagines.
      */
@@ -187,6 +194,8 @@ export function defaultConfig(): MixinConfig {
         severity: 'warning',
       },
       unpricedModel: { window: '1h', for: '15m', severity: 'warning' },
+      // Generous: one tool spending 100 USD a day is worth a look anywhere.
+      toolCostBudget: { usd: 100, window: '1d', tools: {}, for: '15m', severity: 'warning' },
       unknownTools: {
         ratio: 0.05,
         minRequests: 20,
@@ -319,6 +328,26 @@ function check(path: string, key: string, value: unknown, expected: unknown): vo
   }
 }
 
+/** The one open-keyed setting: budgets by tool name. */
+const TOOL_BUDGETS = 'alerts.toolCostBudget.tools';
+
+function toolBudgets(value: unknown): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new MixinConfigError(
+      `mcpmeter mixin: setting "${TOOL_BUDGETS}" must be an object of tool name → USD, e.g. { "web_search": 20 }`,
+    );
+  const out: Record<string, number> = {};
+  for (const [tool, usd] of Object.entries(value as Record<string, unknown>)) {
+    if (tool === '')
+      throw new MixinConfigError(
+        `mcpmeter mixin: setting "${TOOL_BUDGETS}" has an empty tool name`,
+      );
+    check(`${TOOL_BUDGETS}.${tool}`, 'usd', usd, 0);
+    out[tool] = usd as number;
+  }
+  return out;
+}
+
 function merge(
   path: string,
   base: Record<string, unknown>,
@@ -338,7 +367,9 @@ function merge(
     }
     if (value === undefined) continue;
     const expected = base[key];
-    if (typeof expected === 'object' && expected !== null) {
+    if (full === TOOL_BUDGETS) {
+      out[key] = toolBudgets(value);
+    } else if (typeof expected === 'object' && expected !== null) {
       out[key] = merge(full, expected as Record<string, unknown>, value);
     } else {
       check(full, key, value, expected);

@@ -9,6 +9,8 @@ export const MCP_SERVER_DURATION = 'mcp_server_operation_duration_seconds';
 export const MCP_SERVER_SESSION_DURATION = 'mcp_server_session_duration_seconds';
 export const MCP_SERVER_ACTIVE_REQUESTS = 'mcp_server_active_requests';
 export const MCP_SERVER_ACTIVE_SESSIONS = 'mcp_server_active_sessions';
+/** Not in semconv: a tools/call with the same tool and arguments as an earlier one in the session. */
+export const MCP_SERVER_TOOL_REPEATS = 'mcp_server_tool_call_repeats_total';
 
 /**
  * The tool catalog (not in semconv): `server` is what a server announces (its own

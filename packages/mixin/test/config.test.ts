@@ -22,7 +22,28 @@ describe('resolveConfig', () => {
     expect(c.selector).toBe('namespace="prod"');
   });
 
+  it('takes per-tool cost budgets by any tool name, held apart from the default in the alert', () => {
+    const tools = { web_search: 20, 'a.b|c': 5 };
+    const c = resolveConfig({ alerts: { toolCostBudget: { tools } } });
+    expect(c.alerts.toolCostBudget).toEqual({ ...defaultConfig().alerts.toolCostBudget, tools });
+    const rule = alertRules(c)
+      .groups.flatMap((g) => g.rules)
+      .find((r) => r.alert === 'LlmToolCostBudgetBurn')!;
+    // Named tools are left out of the default (regex-escaped) and held to their own budget.
+    expect(rule.expr).toContain('gen_ai_tool_name!~"a\\\\.b\\\\|c|web_search"');
+    expect(rule.expr).toContain('{gen_ai_tool_name="web_search"}[1d])) > 20');
+    expect(rule.expr).toContain('{gen_ai_tool_name="a.b|c"}[1d])) > 5');
+  });
+
   it.each([
+    [
+      { alerts: { toolCostBudget: { tools: { web_search: 0 } } } },
+      /"alerts.toolCostBudget.tools.web_search" is 0; use a positive number/,
+    ],
+    [
+      { alerts: { toolCostBudget: { tools: ['web_search'] } } },
+      /"alerts.toolCostBudget.tools" must be an object of tool name/,
+    ],
     [
       { alerts: { toolErrorRatio: { ratio: 1.5 } } },
       /"alerts.toolErrorRatio.ratio" is 1.5; use a ratio between 0 and 1/,

@@ -25,6 +25,7 @@ import {
   substitute,
   type GrafanaVars,
 } from '../../../test-utils/mixin-queries.js';
+import { startFakeUpstream, type FakeUpstream } from '../../../test-utils/llm-upstream.js';
 import {
   freePort,
   startPrometheus,
@@ -43,6 +44,7 @@ import {
   CHANGED_TOOL,
   IN_FLIGHT,
   JOBS,
+  LLM_TOOL,
   UNPRICED_MODEL,
   e2eConfig,
   expectations,
@@ -60,12 +62,15 @@ let server: Example;
 let gateway: Example;
 let limited: Example;
 let rugPull: Example;
+/** The OpenAI-compatible upstream the claw server's ask_llm tool calls. */
+let upstream: FakeUpstream;
 let prom: RunningPrometheus;
 let start = 0;
 
 beforeAll(async () => {
+  upstream = await startFakeUpstream({ port: 0 });
   [server, gateway, limited, rugPull] = await Promise.all([
-    startExample('mcp-server', JOBS.server),
+    startExample('mcp-server', JOBS.server, { LLM_BASE_URL: upstream.baseURL }),
     // Long enough that a good call on a machine at load 20 is never cut (300 ms was, once: 504 for a
     // plain chat); the 'hang' scenario never answers, so only it reaches the timeout.
     startExample('llm-gateway', JOBS.gateway, { UPSTREAM_TIMEOUT_MS: '2500' }),
@@ -89,6 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([server, gateway, limited, rugPull].map((e) => e?.child.kill()));
   await prom?.stop();
+  await upstream?.close();
 });
 
 /** Observed firing: the alert expression evaluated at that moment. */
@@ -140,6 +146,7 @@ async function warmUp(): Promise<void> {
     ['sharpen_claw', { times: 9 }],
     ['no_such_tool', {}],
     ['slow', { ms: 300 }],
+    [LLM_TOOL, { question: 'warm up' }],
   ] as const)
     await s.call(tool, args);
   await s.end();
@@ -170,6 +177,7 @@ async function warmUp(): Promise<void> {
     // The rug-pull client's first listing, and the claw server's own catalog.
     `mcp_client_tool_catalog_info{job="${JOBS.rugPull}"}`,
     `mcp_server_tool_catalog_info{job="${JOBS.server}"}`,
+    `gen_ai_client_cost_usd_total{job="${JOBS.server}", gen_ai_tool_name="${LLM_TOOL}"}`,
   ])
     // Generous: on a loaded 2-core machine the processes and scrapes run late.
     await prom.waitFor(series, undefined, 120_000);
@@ -180,11 +188,15 @@ async function mcpTraffic(): Promise<void> {
   const results: boolean[] = [];
   for (let i = 0; i < 8; i++) results.push(await s.call('fast'), await s.call('failing'));
   for (let i = 0; i < 2; i++) results.push(await s.call('throwing'));
-  for (let i = 1; i <= 4; i++) results.push(await s.call('sharpen_claw', { times: i }));
+  // Times 4 twice: a repeated identical call (the loop panel).
+  for (const times of [1, 2, 3, 4, 4]) results.push(await s.call('sharpen_claw', { times }));
+  // An LLM call inside each: the tool's cost series (spend per tool, $ per call, its budget alert).
+  for (let i = 0; i < 3; i++) results.push(await s.call(LLM_TOOL, { question: `claw ${i}` }));
   results.push(await s.call('sharpen_claw', { times: 9 })); // invalid arguments
   results.push(await s.call('no_such_tool'));
   for (let i = 0; i < 4; i++) results.push(await s.call('slow', { ms: 300 }));
   expect(results.filter(Boolean)).toHaveLength(8 + 2 + 1 + 1);
+  expect(upstream.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(4);
   // Requests held in flight together while the saturation alert is watched.
   const held = Promise.all(Array.from({ length: IN_FLIGHT }, () => s.call('slow', { ms: 6000 })));
   await Promise.all([...inPhase('in-flight').map(expectFiring), held]);
@@ -307,7 +319,8 @@ describe('mixin end to end (real Prometheus, instrumented example processes)', (
     expect(lists['mcp-tool/tool']).toEqual(
       expect.arrayContaining(['failing', 'fast', 'sharpen_claw', 'slow', 'throwing']),
     );
-    expect(lists['llm-usage/job']).toEqual([JOBS.gateway, JOBS.limited]);
+    // The claw server calls the LLM inside ask_llm.
+    expect(lists['llm-usage/job']).toEqual([JOBS.gateway, JOBS.limited, JOBS.server]);
     expect(lists['llm-usage/provider']).toEqual(['openai']);
     // gpt-4o went to the limited gateway's overflow series (no model label).
     expect(lists['llm-usage/model']).toEqual(
@@ -329,6 +342,24 @@ describe('mixin end to end (real Prometheus, instrumented example processes)', (
     ]);
     // `failing` records no metric of its own (its alert series must not show up as one).
     expect(await names('failing')).toEqual([]);
+  });
+
+  it('the spend-by-tool panels show the tool that called the LLM, nothing spent outside tools', async () => {
+    const queries = dashboardQueries(
+      'llm-usage',
+      dashboards(e2eConfig)['llm-usage'] as never,
+      vars,
+    );
+    for (const title of ['Spend per hour by tool', '$ per tool call']) {
+      const q = queries.find((x) => x.id.startsWith(`llm-usage/${title}/`))!;
+      const samples = await queryAt(prom, q.expr);
+      // The gateways spend more, but outside any tool: their series carry no tool name.
+      expect(
+        samples.map((x) => x.metric),
+        title,
+      ).toEqual([{ job: JOBS.server, gen_ai_tool_name: LLM_TOOL }]);
+      expect(Number(samples[0]!.value[1]), title).toBeGreaterThan(0);
+    }
   });
 
   it('every recording rule expression and every recorded series returns data', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertRules, recordingRules, ruleFileYaml } from '../src/index.js';
 import { catalogCases } from './promtool/cases-catalog.js';
-import { llmCases } from './promtool/cases-llm.js';
+import { TOOL_BUDGETS, llmCases, toolBudgetOverrideCases } from './promtool/cases-llm.js';
 import { mcpCases } from './promtool/cases-mcp.js';
 import { platformCases } from './promtool/cases-platform.js';
 import { perToolSloCases, sloCases } from './promtool/cases-slo.js';
@@ -20,9 +20,11 @@ const allCases: PromtoolCase[] = [
   ...sloCases,
 ];
 
-// The opt-in per-tool SLO alerts are not in the committed files: generate files with them.
+// The opt-in per-tool SLO alerts and per-tool cost budgets are not in the committed files:
+// generate files with them.
 const perToolDir = mkdtempSync(join(tmpdir(), 'mcpmeter-mixin-pertool-'));
-const perTool = { slo: { perTool: true } } as const;
+const perTool = { slo: { perTool: true }, alerts: { toolCostBudget: { tools: TOOL_BUDGETS } } };
+const perToolCases = [...perToolSloCases, ...toolBudgetOverrideCases];
 const perToolFiles = [join(perToolDir, 'rules.yml'), join(perToolDir, 'alerts.yml')];
 writeFileSync(perToolFiles[0]!, ruleFileYaml(recordingRules(perTool)));
 writeFileSync(perToolFiles[1]!, ruleFileYaml(alertRules(perTool)));
@@ -45,7 +47,7 @@ describe('promtool', () => {
 
   it('unit tests cover every alert, each both firing and staying silent', () => {
     const alerts = alertRules(perTool).groups.flatMap((g) => g.rules.map((r) => r.alert));
-    const cases = [...allCases, ...perToolSloCases];
+    const cases = [...allCases, ...perToolCases];
     for (const alert of alerts) {
       const checks = cases.flatMap((c) => c.checks).filter((c) => c.alert === alert);
       const fires = checks.some((c) =>
@@ -111,7 +113,7 @@ describe('promtool', () => {
     PROMTOOL_TIMEOUT,
   );
 
-  it.each(perToolSloCases.map((c) => [c.name, c] as const))(
+  it.each(perToolCases.map((c) => [c.name, c] as const))(
     '%s',
     async (_name, testCase) => {
       const res = await runPromtoolTests(perToolFiles, [testCase]);

@@ -8,6 +8,8 @@ import {
   GEN_AI_TOKEN_USAGE,
   GEN_AI_UNPRICED,
   L,
+  MCP_SERVER_DURATION,
+  TOOLS_CALL,
   TOTAL_TOKEN_TYPES,
 } from '../metrics.js';
 import { durationSeconds, num, sel } from '../promql.js';
@@ -18,7 +20,7 @@ export const LLM_USAGE_UID = 'mcpmeter-llm-usage';
 
 export function llmUsageDashboard(config: MixinConfig): Dashboard {
   const n = recordedNames(config.rateWindow);
-  const { tokenBudget: tb, costBudget: cb, costSpike: cs } = config.alerts;
+  const { tokenBudget: tb, costBudget: cb, costSpike: cs, toolCostBudget: tc } = config.alerts;
   const job = `job=~"$job"`;
   const provider = `${L.provider}=~"$provider"`;
   const model = `${L.model}=~"$model"`;
@@ -101,6 +103,34 @@ export function llmUsageDashboard(config: MixinConfig): Dashboard {
         [
           { expr: spend(''), legend: 'now' },
           { expr: spend(cs.baselineOffset), legend: `${cs.baselineOffset} ago` },
+        ],
+      ),
+    )
+    .withRow(new RowBuilder('Spend by MCP tool'))
+    .withPanel(
+      timeseries(
+        'Spend per hour by tool',
+        `USD per hour at the current pace of the LLM calls made inside each MCP tool (server handler or agent execute_tool); calls outside any tool are left out. LlmToolCostBudgetBurn fires when a tool spends more than ${num(tc.usd)} USD in ${tc.window}.`,
+        'currencyUSD',
+        [
+          {
+            expr: `sum by (job, ${L.tool}) (rate(${r(GEN_AI_COST, `${L.tool}!=""`)}[$__rate_interval])) * 3600`,
+            legend: `{{job}} {{${L.tool}}}`,
+          },
+        ],
+      ),
+    )
+    .withPanel(
+      timeseries(
+        '$ per tool call',
+        'LLM spend inside each MCP tool divided by the calls the MCP server counted for it (tools/call): what one call of the tool costs in LLM fees.',
+        'currencyUSD',
+        [
+          {
+            expr: `sum by (job, ${L.tool}) (increase(${r(GEN_AI_COST, `${L.tool}!=""`)}[$__rate_interval]))
+/ on (job, ${L.tool}) sum by (job, ${L.tool}) (increase(${sel(`${MCP_SERVER_DURATION}_count`, job, `${L.method}="${TOOLS_CALL}"`)}[$__rate_interval]))`,
+            legend: `{{job}} {{${L.tool}}}`,
+          },
         ],
       ),
     )

@@ -8,6 +8,7 @@ import {
 import type { MixinConfig } from '../config.js';
 import {
   L,
+  MCP_SERVER_TOOL_REPEATS,
   MCP_SERVER_ACTIVE_REQUESTS,
   MCP_SERVER_ACTIVE_SESSIONS,
   MCP_SERVER_DURATION,
@@ -155,6 +156,20 @@ export function mcpOverviewDashboard(config: MixinConfig): Dashboard {
             legend: `{{${L.tool}}}`,
           },
         ],
+      ),
+    )
+    .withPanel(
+      timeseries(
+        'Repeated identical calls / s by tool',
+        'Calls of a tool with the same arguments as an earlier call in the same session (mcp_server_tool_call_repeats_total): a model stuck in a loop.',
+        'reqps',
+        [
+          {
+            expr: `sum by (${L.tool}) (rate(${r(MCP_SERVER_TOOL_REPEATS, tool)}[$__rate_interval]))`,
+            legend: `{{${L.tool}}}`,
+          },
+        ],
+        24,
       ),
     )
     .withRow(new RowBuilder('Error budget (SLO)'))

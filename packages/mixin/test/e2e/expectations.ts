@@ -25,6 +25,8 @@ export const ABANDONED_SESSIONS = 3;
 /** Slow calls held in flight together. */
 export const IN_FLIGHT = 3;
 export const UNPRICED_MODEL = 'my-private-model';
+/** The claw server's tool that calls the LLM inside its handler (with LLM_BASE_URL). */
+export const LLM_TOOL = 'ask_llm';
 
 export const e2eConfig = {
   rateWindow: '2m',
@@ -42,7 +44,9 @@ export const e2eConfig = {
     // The burst against the same 10 s window 20 s earlier; minUsd keeps the small early calls silent.
     costSpike: { factor: 3, minUsd: 0.05, window: '10s', baselineOffset: '20s', for: '0s' },
     unpricedModel: { window: '2m', for: '0s' },
-    // no_such_tool: 1 of ~31 tool calls in the main round; sharpen_claw: 1 of 5 calls refused.
+    // ask_llm: 3 calls of ~0.00008 USD in the main round; the gateways spend more, outside any tool.
+    toolCostBudget: { usd: 0.0001, window: '2m', for: '0s' },
+    // no_such_tool: 1 of ~35 tool calls in the main round; sharpen_claw: 1 of 6 calls refused.
     unknownTools: { ratio: 0.01, minRequests: 5, window: '2m', for: '0s' },
     invalidArguments: { ratio: 0.1, minRequests: 3, window: '2m', for: '0s' },
     // Any change of a tool after the first listing; a short window so the test sees it resolve if it waits.
@@ -215,6 +219,13 @@ export const expectations: AlertExpectation[] = [
     fires: [{ job: gateway }],
     silent: [{ job: limited }],
     silentBefore: true,
+  },
+  {
+    alert: 'LlmToolCostBudgetBurn',
+    phase: 'traffic',
+    fires: [{ job: server, gen_ai_tool_name: LLM_TOOL }],
+    // The gateways spend far over the budget, but outside any tool: no tool name, no tool budget.
+    silent: [{ job: gateway }, { job: limited }, { gen_ai_tool_name: 'fast' }],
   },
   {
     alert: 'LlmUnpricedModel',

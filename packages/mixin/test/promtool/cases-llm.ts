@@ -12,6 +12,12 @@ const unpriced = (model: string) =>
 const cost = (job: string) =>
   `gen_ai_client_cost_usd_total{job="${job}", gen_ai_provider_name="openai", gen_ai_request_model="m", gen_ai_token_type="input", mcpmeter_price_source="catalog"}`;
 
+/** LLM spend inside an MCP tool (no `tool`: a call made outside any tool). */
+const toolCost = (job: string, tool?: string) =>
+  cost(job).replace('}', tool === undefined ? '}' : `, gen_ai_tool_name="${tool}"}`);
+/** Per-tool budgets of the files `toolBudgetOverrideCases` run against. */
+export const TOOL_BUDGETS = { translate: 20, summarize: 1000 };
+
 /** Tokens per minute that spend `share` of the daily token budget. */
 const tokensPerMinute = (share: number) => Math.round((a.tokenBudget.tokensPerDay / 1440) * share);
 /** USD per minute that adds up to `share` of the monthly budget over the forecast horizon (7d = 10080 min). */
@@ -137,6 +143,56 @@ export const llmCases: PromtoolCase[] = [
             gen_ai_request_model: 'my-model',
             severity: a.unpricedModel.severity,
           },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'LlmToolCostBudgetBurn: a tool spending over its daily budget pages; a cheaper tool and calls outside any tool do not',
+    silent: ['translate', 'agent'],
+    interval: '5m',
+    series: [
+      // 24 USD/h: past the 100 USD budget after ~4h10m.
+      [toolCost('srv', 'summarize'), '0+2x100'],
+      // 6 USD/h: 36 USD at 6h.
+      [toolCost('srv', 'translate'), '0+0.5x100'],
+      // 60 USD/h spent outside any tool: no gen_ai_tool_name, no tool budget.
+      [toolCost('agent'), '0+5x100'],
+    ],
+    checks: [
+      { at: '3h', alert: 'LlmToolCostBudgetBurn', active: [] },
+      {
+        at: '6h',
+        alert: 'LlmToolCostBudgetBurn',
+        active: [
+          { job: 'srv', gen_ai_tool_name: 'summarize', severity: a.toolCostBudget.severity },
+        ],
+      },
+    ],
+  },
+];
+
+/** Against files generated with `alerts.toolCostBudget.tools` = TOOL_BUDGETS. */
+export const toolBudgetOverrideCases: PromtoolCase[] = [
+  {
+    name: 'LlmToolCostBudgetBurn: a tool with its own budget is held to it, the others to the default',
+    silent: ['summarize'],
+    interval: '5m',
+    series: [
+      // 144 USD at 6h: over the default, under its own 1000.
+      [toolCost('srv', 'summarize'), '0+2x100'],
+      // 36 USD at 6h: under the default, over its own 20.
+      [toolCost('srv', 'translate'), '0+0.5x100'],
+      // No budget of its own: the default 100.
+      [toolCost('srv', 'search'), '0+2x100'],
+    ],
+    checks: [
+      {
+        at: '6h',
+        alert: 'LlmToolCostBudgetBurn',
+        active: [
+          { job: 'srv', gen_ai_tool_name: 'search', severity: a.toolCostBudget.severity },
+          { job: 'srv', gen_ai_tool_name: 'translate', severity: a.toolCostBudget.severity },
         ],
       },
     ],
