@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { histogramQuantile } from '../src/ui/histogram.js';
-import type { DecodedMetric, DecodedResource, DecodedSpan } from '../src/ui/otlp-decode.js';
+import {
+  decodeTraces,
+  type DecodedMetric,
+  type DecodedResource,
+  type DecodedSpan,
+} from '../src/ui/otlp-decode.js';
 import {
   MAX_PROCESSES,
   MAX_SPANS,
@@ -178,5 +183,42 @@ describe('parentOrder', () => {
       'x@0',
       'y@1',
     ]);
+  });
+});
+
+describe('timestamps', () => {
+  it('turns nanoseconds past 2^53 into milliseconds without rounding a whole millisecond', () => {
+    // 1796118024478 ms as a double divided by 1e6 gave 1796118024478.0002 (found in CI).
+    const span = (start: string, end: string) => ({
+      traceId: '6a411b711bd4130ffe6f071fdf59b475',
+      spanId: 'd1c8658708c4fe1b',
+      name: 's',
+      kind: 2,
+      startTimeUnixNano: start,
+      endTimeUnixNano: end,
+    });
+    const body = Buffer.from(
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [] },
+            scopeSpans: [
+              {
+                scope: { name: 't' },
+                spans: [
+                  span('1796118024478000000', '1796118025278000000'),
+                  span('1796118024497999800', '1796118024498000250'),
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const [whole, fraction] = decodeTraces(body, 'json')[0]!.scopes[0]!.items;
+    expect(whole).toMatchObject({ start: 1796118024478, end: 1796118025278 });
+    expect(whole!.end - whole!.start).toBe(800);
+    expect(fraction!.start).toBeCloseTo(1796118024497.9998, 4);
+    expect(fraction!.end - fraction!.start).toBeCloseTo(0.00045, 3);
   });
 });

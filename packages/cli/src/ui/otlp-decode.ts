@@ -306,6 +306,8 @@ function str(value: unknown): string {
 
 interface LongLike {
   toNumber(): number;
+  /** Decimal digits (protobufjs' Long). */
+  toString(): string;
 }
 
 /** A number from a JSON number, a JSON string (64-bit ints), a protobufjs Long, or a bool. */
@@ -323,7 +325,21 @@ function num(value: unknown): number {
   return 0;
 }
 
+/**
+ * Nanoseconds since the epoch (about 1.8e18: past 2^53) to milliseconds, from the decimal
+ * digits when there are any (a JSON string, a protobufjs Long), so a whole millisecond stays
+ * whole: dividing the rounded double by 1e6 gave 1796118024478.0002.
+ */
 function nanosToMs(value: unknown): number {
+  const digits =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'object' && value !== null && 'toNumber' in value
+        ? (value as LongLike).toString()
+        : undefined;
+  if (digits !== undefined && /^\d{7,}$/.test(digits)) {
+    return Number(digits.slice(0, -6)) + Number(digits.slice(-6)) / 1e6;
+  }
   return num(value) / 1e6;
 }
 
