@@ -1,5 +1,6 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { ConfigurationError } from './errors.js';
+import { SAMPLERS } from './settings-table.js';
 import type {
   MetricsExporterName,
   OtlpProtocol,
@@ -45,15 +46,6 @@ const LOG_LEVELS: Record<string, DiagLogLevel> = {
   verbose: DiagLogLevel.VERBOSE,
   all: DiagLogLevel.ALL,
 };
-
-const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-];
 
 /**
  * Merges options over environment over defaults. Never throws: a bad value is

@@ -63,6 +63,16 @@ const url: Shape = {
   badOption: 'localhost:4318',
   badEnv: 'not a url',
 };
+/** The `OTEL_TRACES_SAMPLER` values register() understands. */
+export const SAMPLERS: readonly string[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+
 const oneOf = (...values: string[]): Shape => ({
   expects: `one of ${values.join(', ')}`,
   option: (v) => typeof v === 'string' && values.includes(v),
@@ -391,14 +401,7 @@ export const SETTINGS: readonly Setting[] = [
       '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`',
     shape: {
       ...withMethod('shouldSample', 'a Sampler'),
-      env: oneOf(
-        'always_on',
-        'always_off',
-        'traceidratio',
-        'parentbased_always_on',
-        'parentbased_always_off',
-        'parentbased_traceidratio',
-      ).env,
+      env: oneOf(...SAMPLERS).env,
       badEnv: 'sometimes',
     },
     default: '`parentbased_always_on`',
