@@ -98,6 +98,7 @@ export class HubPush {
   /** The request under way; referenced while a flush waits for it. */
   private active: ClientRequest | undefined;
   private holding = 0;
+  private refusedSaid = false;
   private serialize: Promise<Serialize> | undefined;
   private pushEvery: number;
   private readonly probeEvery: number;
@@ -177,6 +178,24 @@ export class HubPush {
     );
   }
 
+  /**
+   * A hub that answered the probe but turns the metrics down for good (4xx other than 408/429:
+   * a token it wants, a body it cannot read) would leave this process out of the live view
+   * with nothing said: said once, on stderr.
+   */
+  private sayRefused(status: number): void {
+    if (this.refusedSaid || status < 400 || status >= 500 || status === 408 || status === 429)
+      return;
+    this.refusedSaid = true;
+    const fix =
+      status === 401 || status === 403
+        ? "set OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token> to the hub's --auth-token"
+        : "see the hub's stderr for why";
+    diag.warn(
+      `mcpmeter: the mcpmeter ui hub at ${this.probeUrl.origin} refused this process's metrics (HTTP ${status}); ${fix}, or set MCPMETER_HUB=off. The process runs on; it is missing from the live view.`,
+    );
+  }
+
   private run(step: () => Promise<void>): Promise<void> {
     const next = this.queue.then(step);
     this.queue = next.catch(() => {});
@@ -214,6 +233,7 @@ export class HubPush {
       const r = await this.exchange('POST', this.pushUrl, body, PUSH_TIMEOUT_MS);
       if (r.status >= 200 && r.status < 300) return true;
       diag.debug(`mcpmeter: hub push to ${this.pushUrl.href}: HTTP ${r.status}.`);
+      this.sayRefused(r.status);
       return false;
     } catch (err) {
       diag.debug(`mcpmeter: hub push to ${this.pushUrl.href} failed: ${String(err)}`);

@@ -171,6 +171,22 @@ describe('a hub at the OTLP endpoint', () => {
     expect(h.probes).toBe(1);
   }, 15_000);
 
+  it('a hub that turns the pushes down (401): one line naming the fix, however many pushes', async () => {
+    (globalThis as Knob)[HUB_INTERVALS] = { probeMs: 50, pushMs: 50 };
+    const stderr = captureStderr();
+    try {
+      const h = await hub('refuse');
+      registerAt(h.url);
+      await until('three refused pushes', () => h.refused >= 3, 5000);
+    } finally {
+      stderr.restore();
+    }
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(
+      /^mcpmeter: the mcpmeter ui hub at http:\/\/127\.0\.0\.1:\d+ refused this process's metrics \(HTTP 401\); set OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>/,
+    );
+  });
+
   it('a hub that goes away: no stderr line, no exception; it is found again when it is back', async () => {
     (globalThis as Knob)[HUB_INTERVALS] = { probeMs: 100, pushMs: 100 };
     const stderr = captureStderr();

@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
 export interface TestHub {
   url: string;
   port: number;
-  /** 'hub' answers the probe; '404' is a Collector or Jaeger. */
-  mode: 'hub' | '404';
+  /** 'hub' answers the probe; '404' is a Collector or Jaeger; 'refuse' answers the probe, then 401s the pushes. */
+  mode: 'hub' | '404' | 'refuse';
+  /** POSTs turned down ('refuse'). */
+  refused: number;
   probes: number;
   posts: OtlpMetrics[];
   close(): Promise<void>;
@@ -37,20 +39,25 @@ export interface OtlpMetrics {
 }
 
 export async function startTestHub(mode: TestHub['mode'], port = 0): Promise<TestHub> {
-  const hub = { mode, probes: 0, posts: [] as OtlpMetrics[] } as TestHub;
+  const hub = { mode, probes: 0, refused: 0, posts: [] as OtlpMetrics[] } as TestHub;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method === 'GET' && req.url === '/mcpmeter/hub') {
         hub.probes++;
-        if (hub.mode === 'hub') {
+        if (hub.mode !== '404') {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ mcpmeter: 'hub', version: 'test' }));
         } else res.writeHead(404).end();
         return;
       }
       if (req.method === 'POST' && req.url === '/v1/metrics') {
+        if (hub.mode === 'refuse') {
+          hub.refused++;
+          res.writeHead(401).end();
+          return;
+        }
         // an OTLP exporter's protobuf (OTEL_METRICS_EXPORTER=otlp) is not a push of ours
         if (!String(req.headers['content-type']).startsWith('application/json')) {
           res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
