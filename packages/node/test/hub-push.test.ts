@@ -12,6 +12,7 @@ import { startNode } from '../../../test-utils/process.js';
 import { HUB_INTERVALS } from '../src/hub-push.js';
 import { register, type RegisterHandle, type RegisterOptions } from '../src/index.js';
 import { counterOf, resourceOf, startTestHub, type TestHub } from './hub-test-server.js';
+import { captureStderr } from '../../../test-utils/stderr.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const child = fileURLToPath(new URL('./fixtures/hub-child.mjs', import.meta.url));
@@ -67,20 +68,6 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The lines written to process.stderr until `restore()`. */
-function captureStderr(): string[] & { restore(): void } {
-  const lines = [] as unknown as string[] & { restore(): void };
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  lines.restore = () => {
-    process.stderr.write = write;
-  };
-  return lines;
-}
 
 describe('a hub at the OTLP endpoint', () => {
   it('gets the metrics within 3 s: the resource identifies the process, the counts are exact', async () => {

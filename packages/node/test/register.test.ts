@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register, type RegisterHandle } from '../src/index.js';
+import { captureStderr } from '../../../test-utils/stderr.js';
 
 let handle: RegisterHandle | undefined;
 afterEach(async () => {
@@ -19,20 +20,6 @@ function listen(server: Server): Promise<string> {
       r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     ),
   );
-}
-
-/** The lines written to process.stderr until `restore()`. */
-function captureStderr(): string[] & { restore(): void } {
-  const lines = [] as unknown as string[] & { restore(): void };
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  lines.restore = () => {
-    process.stderr.write = write;
-  };
-  return lines;
 }
 
 describe('register()', () => {
