@@ -75,6 +75,10 @@ export class LlmOperation implements PayloadSink {
   timeToFirstChunk: number | undefined;
   streamErrorType: string | undefined;
   ended = false;
+  /** The SDK's parse of a JSON body reports it (the body is not observed unless the raw Response is taken). */
+  sdkParse = false;
+  /** A body observer reads this call's response. */
+  observingBody = false;
   estimatedInput: number | undefined;
   estimatedOutput = 0;
   private lastChunkAt = 0;

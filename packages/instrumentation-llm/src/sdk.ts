@@ -1,7 +1,7 @@
 import { context, trace, type Attributes } from '@opentelemetry/api';
 import { safeExecute, semconv, warnOnce } from '@mcpmeter/core';
 import { llmErrorType } from './errors.js';
-import type { WireFormat } from './formats.js';
+import { readJsonBody, type WireFormat } from './formats.js';
 import { observeResponse } from './observe.js';
 import { LlmOperation, activeOperation, type OperationInit } from './operation.js';
 import {
@@ -79,8 +79,86 @@ export function wrapCreate(telemetry: LlmTelemetry, original: AnyFn, call: SdkCa
       throw err;
     }
     safeExecute(() => watchFailure(result, op), 'watching an LLM call');
+    if (
+      op.init.requestBody === undefined ||
+      (op.init.requestBody as { stream?: unknown }).stream !== true
+    )
+      safeExecute(() => readParsedResult(result, op), 'watching an LLM call');
     return result;
   };
+}
+
+type ParseResponse = (this: unknown, client: unknown, props: unknown) => Promise<unknown>;
+interface ApiPromiseLike {
+  responsePromise?: unknown;
+  parseResponse?: unknown;
+  parsedPromise?: unknown;
+  asResponse?: unknown;
+}
+interface ResponseProps {
+  response?: Response;
+}
+
+/*
+ * A non-streamed call is read from the SDK's own parse of the body (the
+ * APIPromise's `parseResponse`, an instance field on both Stainless SDKs)
+ * instead of a second reader around the body: no second ReadableStream, no
+ * second JSON.parse. A caller who takes the raw `Response` (`asResponse()`)
+ * before any parse began gets the body observed as before, through the same
+ * `props.response` the SDK would parse, so a later parse reads the same object.
+ * Anything unexpected in the SDK's shape leaves `sdkParse` off: the body is
+ * then observed as it always was.
+ */
+function readParsedResult(result: unknown, op: LlmOperation): void {
+  const p = result as ApiPromiseLike | null;
+  if (
+    p === null ||
+    typeof p !== 'object' ||
+    !(p.responsePromise instanceof Promise) ||
+    typeof p.parseResponse !== 'function' ||
+    typeof p.asResponse !== 'function'
+  )
+    return;
+  const parse = p.parseResponse as ParseResponse;
+  const responsePromise = p.responsePromise as Promise<ResponseProps>;
+  const asResponse = p.asResponse as (this: unknown) => unknown;
+  p.parseResponse = function mcpmeterParseResponse(
+    this: unknown,
+    client: unknown,
+    props: unknown,
+  ): Promise<unknown> {
+    return parse.call(this, client, props).then(
+      (value) => {
+        if (!op.ended && !op.observingBody) {
+          safeExecute(() => readJsonBody(op.init.format, value, op), 'reading an LLM response');
+          op.end({ status: (props as ResponseProps | undefined)?.response?.status });
+        }
+        return value;
+      },
+      (err: unknown) => {
+        // As when the body was observed: a body the SDK cannot parse ends the call without usage.
+        if (!op.ended && !op.observingBody)
+          op.end({ status: (props as ResponseProps | undefined)?.response?.status });
+        throw err;
+      },
+    );
+  };
+  p.asResponse = function mcpmeterAsResponse(this: ApiPromiseLike): unknown {
+    // Runs before the SDK's own reaction to the same promise (reactions run in order).
+    responsePromise.then(
+      (props) => {
+        if (this.parsedPromise !== undefined || op.ended || op.observingBody) return;
+        const res = props?.response;
+        if (res === undefined || res === null || typeof res !== 'object') return;
+        safeExecute(() => {
+          props.response = observeResponse(res, op);
+        }, 'observing an LLM response');
+      },
+      () => undefined,
+    );
+    return asResponse.call(this);
+  };
+  op.sdkParse = true;
 }
 
 function startOperation(
@@ -163,6 +241,10 @@ function watchFailure(result: unknown, op: LlmOperation): void {
   }
 }
 
+function isEventStream(res: Response): boolean {
+  return (res.headers.get('content-type') ?? '').includes('text/event-stream');
+}
+
 function statusOf(err: unknown): number | undefined {
   const s = (err as { status?: unknown } | null)?.status;
   return typeof s === 'number' ? s : undefined;
@@ -201,6 +283,8 @@ export function attempt(op: LlmOperation, send: () => Promise<Response>): Promis
         });
         return res;
       }
+      // A JSON body the SDK parses is read from its result (readParsedResult).
+      if (op.sdkParse && !isEventStream(res)) return res;
       return safeExecute(() => observeResponse(res, op), 'observing an LLM response') ?? res;
     },
     (err: unknown) => {
