@@ -171,7 +171,11 @@ if (only) {
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const line = (side) => {
     const diffs = per.off.map((o, i) => per[side][i] - o);
-    return `${side} ${med(per[side]).toFixed(1)} µs (added, median of paired blocks: ${med(diffs).toFixed(1)} µs)`;
+    const min = (xs) => Math.min(...xs);
+    return (
+      `${side} ${med(per[side]).toFixed(1)} µs (added, median of paired blocks: ${med(diffs).toFixed(1)} µs; ` +
+      `fastest blocks: ${(min(per[side]) - min(per.off)).toFixed(1)} µs)`
+    );
   };
   console.log(
     `${kind}${stream ? ' stream' : ''}: off ${med(per.off).toFixed(1)} µs; ` +

@@ -5,7 +5,6 @@ import {
   trace,
   type Attributes,
   type Context,
-  type Histogram,
   type Span,
 } from '@opentelemetry/api';
 import { safeExecute, semconv, toolNameOf } from '@mcpmeter/core';
@@ -15,7 +14,7 @@ import type { PayloadSink, WireFormat } from './formats.js';
 import type { TokenUsage } from './pricing-types.js';
 import { recordOutcome } from './record.js';
 import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from './semconv.js';
-import type { LlmTelemetry } from './telemetry.js';
+import type { Instruments, LlmTelemetry } from './telemetry.js';
 
 export interface OperationInit {
   operation: string;
@@ -82,7 +81,8 @@ export class LlmOperation implements PayloadSink {
   estimatedInput: number | undefined;
   estimatedOutput = 0;
   private lastChunkAt = 0;
-  private readonly timePerChunk: Histogram;
+  /** The instruments, resolved once for the whole call. */
+  readonly inst: Instruments;
   private captured = '';
   private readonly capture: boolean;
 
@@ -128,9 +128,8 @@ export class LlmOperation implements PayloadSink {
         'token estimation',
       );
     }
-    const t = telemetry.instruments;
-    this.timePerChunk = t.timePerChunk;
-    t.active.add(1, this.activeAttributes());
+    this.inst = telemetry.instruments;
+    this.inst.active.add(1, this.activeAttributes());
   }
 
   private startAttributes(): Attributes {
@@ -230,13 +229,10 @@ export class LlmOperation implements PayloadSink {
     this.chunks++;
     if (this.chunks === 1) {
       this.timeToFirstChunk = (now - this.startedAt) / 1000;
-      this.telemetry.instruments.timeToFirstChunk.record(
-        this.timeToFirstChunk,
-        this.chunkAttributes(),
-      );
+      this.inst.timeToFirstChunk.record(this.timeToFirstChunk, this.chunkAttributes());
       this.span?.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunk);
     } else {
-      this.timePerChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes());
+      this.inst.timePerChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes());
     }
     this.lastChunkAt = now;
   }

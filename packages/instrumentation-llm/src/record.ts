@@ -31,7 +31,7 @@ const MAX_UNPRICED_WARNINGS = 100;
 /** Records the metrics of a finished operation and ends (or enriches) its span. */
 export function recordOutcome(op: LlmOperation, outcome: Outcome): void {
   const t = op.telemetry;
-  const inst = t.instruments;
+  const inst = op.inst;
   const { errorType } = outcome;
   inst.active.add(-1, op.activeAttributes());
   const seconds = (performance.now() - op.startedAt) / 1000;
@@ -89,16 +89,20 @@ function recordTokens(
   const t = op.telemetry;
   const i = op.init;
   const estimatedLabel = estimated ? 'true' : undefined;
+  const requestModel = t.modelLabel(i.requestModel);
+  const responseModel = t.modelLabel(op.responseModel);
+  const server = t.serverLabel(i.serverAddress);
+  const histogram = op.inst.tokens;
   const record = (value: number | undefined, type: string, onlyPositive: boolean) => {
     if (value === undefined || (onlyPositive && value <= 0)) return;
-    t.instruments.tokens.record(
+    histogram.record(
       value,
       t.tokenAttrs.get(
         i.operation,
         i.provider,
-        t.modelLabel(i.requestModel),
-        t.modelLabel(op.responseModel),
-        t.serverLabel(i.serverAddress),
+        requestModel,
+        responseModel,
+        server,
         type,
         estimatedLabel,
         op.toolName,
@@ -139,7 +143,7 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
         ? t.pricer.priceLocal(usage, model, i.provider)
         : t.pricer.price(usage, model, i.provider, i.catalogProvider);
   if (priced === undefined) {
-    t.instruments.unpriced.add(1, t.unpricedAttrs.get(i.provider, modelLabel));
+    op.inst.unpriced.add(1, t.unpricedAttrs.get(i.provider, modelLabel));
     const key = `${i.provider}\u0000${model ?? ''}`;
     if (!t.warnedUnpriced.has(key) && t.warnedUnpriced.size < MAX_UNPRICED_WARNINGS) {
       t.warnedUnpriced.add(key);
@@ -151,12 +155,12 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
     return;
   }
   const { quote, source } = priced;
-  t.instruments.cost.add(
+  op.inst.cost.add(
     quote.inputUsd,
     t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_INPUT, source, op.toolName),
   );
   if (usage.output !== undefined) {
-    t.instruments.cost.add(
+    op.inst.cost.add(
       quote.outputUsd,
       t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_OUTPUT, source, op.toolName),
     );

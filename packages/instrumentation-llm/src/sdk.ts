@@ -45,7 +45,14 @@ const PROBE = Symbol('mcpmeter.context-probe');
  * OTel NodeSDK do). Without one, calls are left uninstrumented rather than
  * leaving spans and active-request counts open forever.
  */
+let propagatingManager: unknown;
+
 export function contextPropagates(): boolean {
+  // The probe (a context and a `with`) once per context manager, not on every call.
+  const manager = (
+    context as unknown as { _getContextManager?: () => unknown }
+  )._getContextManager?.();
+  if (manager !== undefined && manager === propagatingManager) return true;
   const probe = context.active().setValue(PROBE, true);
   const ok = context.with(probe, () => context.active().getValue(PROBE) === true);
   if (!ok) {
@@ -55,6 +62,7 @@ export function contextPropagates(): boolean {
         "register one (e.g. @mcpmeter/node's register(), or context.setGlobalContextManager(new AsyncLocalStorageContextManager()))",
     );
   }
+  if (ok) propagatingManager = manager;
   return ok;
 }
 
@@ -217,9 +225,22 @@ export function requestAttributes(body: Record<string, unknown> | undefined): At
   return attrs;
 }
 
+type ServerOf = { serverAddress?: string; serverPort?: number };
+/** Base URLs seen, parsed once (a client keeps its base URL: a handful per process). */
+const servers = new Map<string, ServerOf>();
+
 /** `server.address` / `server.port` of a base URL. */
-export function serverOf(url: string | undefined): { serverAddress?: string; serverPort?: number } {
+export function serverOf(url: string | undefined): ServerOf {
   if (url === undefined) return {};
+  let found = servers.get(url);
+  if (found === undefined) {
+    found = parseServer(url);
+    if (servers.size < 100) servers.set(url, found);
+  }
+  return found;
+}
+
+function parseServer(url: string): ServerOf {
   try {
     const u = new URL(url);
     const port = u.port !== '' ? Number(u.port) : u.protocol === 'http:' ? 80 : 443;

@@ -1,11 +1,14 @@
 import {
   metrics,
   trace,
+  type Attributes,
   type Counter,
   type Histogram,
   type Meter,
+  type ObservableCounter,
+  type ObservableResult,
+  type ObservableUpDownCounter,
   type Tracer,
-  type UpDownCounter,
 } from '@opentelemetry/api';
 import {
   AttributeSetCache,
@@ -13,6 +16,7 @@ import {
   GEN_AI_CHUNK_BUCKETS,
   GEN_AI_DURATION_BUCKETS,
   GEN_AI_TOKEN_BUCKETS,
+  hashAttributes,
   markToolContextNeeded,
   semconv,
 } from '@mcpmeter/core';
@@ -46,10 +50,97 @@ export interface Instruments {
   tokens: Histogram;
   timeToFirstChunk: Histogram;
   timePerChunk: Histogram;
-  active: UpDownCounter;
-  cost: Counter;
+  active: Sums;
+  cost: Sums;
   unpriced: Counter;
   unparsed: Counter;
+}
+
+/** What `add` needs of a counter: {@link ObservedSums} or an SDK Counter / UpDownCounter. */
+export interface Sums {
+  add(value: number, attributes: Attributes): void;
+}
+
+/** Most attribute sets one observed sum keeps (the caches behind them are bounded too). */
+const MAX_SUM_SERIES = 10_000;
+
+/**
+ * The running sums of a counter that is added to on every call
+ * (`gen_ai.client.active_requests` twice, `gen_ai.client.cost.usd` twice),
+ * kept here and reported through an observable instrument at collection:
+ * the SDK's `Counter.add` hashes the attribute set on every call (sorted keys,
+ * JSON.stringify, a string-keyed lookup), which was a third of the
+ * bookkeeping of an LLM call. Attribute sets come from AttributeSetCaches
+ * (frozen, one object per combination), so a series is found by identity;
+ * another object with the same attributes (another client's cache) finds the
+ * same series by value. The values reported are what the SDK's counter would
+ * hold; a delta reader gets differences from the SDK as for any observable
+ * instrument. One per meter and instrument, shared by every LlmTelemetry and
+ * every copy of this package (ESM and CJS): two observable instruments of one
+ * name would overwrite each other's points.
+ */
+export class ObservedSums implements Sums {
+  private readonly byObject = new WeakMap<Attributes, { value: number }>();
+  private readonly byValue = new Map<string, { attributes: Attributes; value: number }>();
+
+  add(value: number, attributes: Attributes): void {
+    const s = this.byObject.get(attributes) ?? this.seriesOf(attributes);
+    if (s !== undefined) s.value += value;
+  }
+
+  private seriesOf(attributes: Attributes): { value: number } | undefined {
+    const key = hashAttributes(attributes);
+    let s = this.byValue.get(key);
+    if (s === undefined) {
+      if (this.byValue.size >= MAX_SUM_SERIES) return undefined;
+      s = { attributes: Object.freeze({ ...attributes }), value: 0 };
+      this.byValue.set(key, s);
+    }
+    if (Object.isFrozen(attributes)) this.byObject.set(attributes, s);
+    return s;
+  }
+
+  observe(result: ObservableResult): void {
+    for (const s of this.byValue.values()) result.observe(s.value, s.attributes);
+  }
+}
+
+interface SharedSums {
+  active: Sums;
+  cost: Sums;
+}
+const SHARED_SUMS = Symbol.for('mcpmeter.instrumentation-llm.observed-sums');
+type SumsRegistry = WeakMap<Meter, SharedSums>;
+
+/** The observed sums of `meter`, made (and their instruments registered) on first use. */
+function sharedSums(meter: Meter): SharedSums {
+  const g = globalThis as { [SHARED_SUMS]?: SumsRegistry };
+  const registry = (g[SHARED_SUMS] ??= new WeakMap());
+  let sums = registry.get(meter);
+  if (sums === undefined) {
+    sums = {
+      active: observed(
+        meter.createObservableUpDownCounter(METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS, {
+          description: 'GenAI requests in flight (not in semconv).',
+          unit: '{request}',
+        }),
+      ),
+      cost: observed(
+        meter.createObservableCounter(METRIC_GEN_AI_CLIENT_COST_USD, {
+          description: 'Cost of GenAI operations in US dollars, by cost part (not in semconv).',
+          unit: '{USD}',
+        }),
+      ),
+    };
+    registry.set(meter, sums);
+  }
+  return sums;
+}
+
+function observed(instrument: ObservableCounter | ObservableUpDownCounter): ObservedSums {
+  const sums = new ObservedSums();
+  instrument.addCallback((result) => sums.observe(result));
+  return sums;
 }
 
 function createInstruments(meter: Meter): Instruments {
@@ -80,14 +171,7 @@ function createInstruments(meter: Meter): Instruments {
         advice: { explicitBucketBoundaries: [...GEN_AI_CHUNK_BUCKETS] },
       },
     ),
-    active: meter.createUpDownCounter(METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS, {
-      description: 'GenAI requests in flight (not in semconv).',
-      unit: '{request}',
-    }),
-    cost: meter.createCounter(METRIC_GEN_AI_CLIENT_COST_USD, {
-      description: 'Cost of GenAI operations in US dollars, by cost part (not in semconv).',
-      unit: '{USD}',
-    }),
+    ...sharedSums(meter),
     unpriced: meter.createCounter(METRIC_GEN_AI_CLIENT_COST_UNPRICED, {
       description: 'GenAI operations with token usage but no known price (not in semconv).',
       unit: '{request}',
@@ -163,6 +247,9 @@ export class LlmTelemetry {
   private meterSource: (() => Meter) | undefined;
   private lastMeter: Meter | undefined;
   private inst: Instruments | undefined;
+  /** The global MeterProvider the instruments were made from (no meter given). */
+  private lastProvider: unknown;
+  private readonly endpointsByUrl = new Map<string, LlmEndpoint | undefined>();
 
   /**
    * @param tracer where spans come from (InstrumentationBase's tracer, or the global one)
@@ -171,8 +258,7 @@ export class LlmTelemetry {
    */
   constructor(
     options: LlmTelemetryOptions,
-    private readonly tracerSource: () => Tracer = () =>
-      trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+    private readonly tracerSource: () => Tracer = globalTracer(),
     meter?: Meter,
   ) {
     this.options = options;
@@ -206,6 +292,10 @@ export class LlmTelemetry {
 
   get instruments(): Instruments {
     if (this.meterSource !== undefined) {
+      // Asking the global provider for the meter on every call costs a key string and a lookup.
+      const provider = metrics.getMeterProvider();
+      if (provider === this.lastProvider && this.inst !== undefined) return this.inst;
+      this.lastProvider = provider;
       const meter = this.meterSource();
       if (meter !== this.lastMeter || this.inst === undefined) {
         this.lastMeter = meter;
@@ -237,6 +327,13 @@ export class LlmTelemetry {
 
   /** The configured endpoint whose base URL prefixes `url`. */
   endpointFor(url: string): LlmEndpoint | undefined {
+    if (this.endpointsByUrl.has(url)) return this.endpointsByUrl.get(url);
+    const found = this.findEndpoint(url);
+    if (this.endpointsByUrl.size < 100) this.endpointsByUrl.set(url, found);
+    return found;
+  }
+
+  private findEndpoint(url: string): LlmEndpoint | undefined {
     let best: LlmEndpoint | undefined;
     for (const e of this.endpoints) {
       const base = e.baseURL.replace(/\/+$/, '');
@@ -249,4 +346,22 @@ export class LlmTelemetry {
     }
     return best;
   }
+}
+
+/**
+ * The global tracer, asked again only when the global TracerProvider's delegate
+ * changes (`getTracer` builds a key string and looks it up on every call).
+ */
+function globalTracer(): () => Tracer {
+  let delegate: unknown;
+  let tracer: Tracer | undefined;
+  return () => {
+    const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
+    const current = typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider;
+    if (tracer === undefined || current !== delegate) {
+      delegate = current;
+      tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+    }
+    return tracer;
+  };
 }
