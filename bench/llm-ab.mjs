@@ -79,7 +79,12 @@ api.trace.setGlobalTracerProvider(tracerProvider);
 const instrumentation = (mod) => {
   const i = new mod.LlmInstrumentation({
     enabled: false,
-    endpoints: [{ baseURL, providerName: kind === 'anthropic' ? 'anthropic' : 'openai' }],
+    endpoints: [
+      {
+        baseURL: process.env.BENCH_ENDPOINT_MISS ? 'http://10.0.0.1/v1' : baseURL,
+        providerName: kind === 'anthropic' ? 'anthropic' : 'openai',
+      },
+    ],
   });
   i.setTracerProvider(tracerProvider);
   i.setMeterProvider(meterProvider);

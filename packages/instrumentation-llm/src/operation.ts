@@ -33,6 +33,8 @@ export interface OperationInit {
    * no span is started; that span is enriched instead.
    */
   ownSpan: boolean;
+  /** The context the call was made in, when it is not the active one (the wire capture). */
+  parentContext?: Context;
   /** `performance.now()` when the call began, if before this object was built (the wire capture). */
   startedAt?: number;
   /** A local model (Ollama): costs 0 unless a price override matches. */
@@ -91,7 +93,7 @@ export class LlmOperation implements PayloadSink {
     readonly init: OperationInit,
   ) {
     this.startedAt = init.startedAt ?? performance.now();
-    const parent = context.active();
+    const parent = init.parentContext ?? context.active();
     this.parentSpan = trace.getSpan(parent);
     this.toolName = telemetry.toolLabel(toolNameOf(parent));
     if (init.ownSpan) {
@@ -129,7 +131,16 @@ export class LlmOperation implements PayloadSink {
       );
     }
     this.inst = telemetry.instruments;
-    this.inst.active.add(1, this.activeAttributes());
+    const t = telemetry;
+    this.requestModelLabel = t.modelLabel(init.requestModel);
+    this.serverLabel = t.serverLabel(init.serverAddress);
+    this.activeAttrs = t.activeAttrs.get(
+      init.operation,
+      init.provider,
+      this.requestModelLabel,
+      this.serverLabel,
+    );
+    this.inst.active.add(1, this.activeAttrs);
   }
 
   private startAttributes(): Attributes {
@@ -145,15 +156,11 @@ export class LlmOperation implements PayloadSink {
     return attrs;
   }
 
-  activeAttributes(): Attributes {
-    const t = this.telemetry;
-    return t.activeAttrs.get(
-      this.init.operation,
-      this.init.provider,
-      t.modelLabel(this.init.requestModel),
-      t.serverLabel(this.init.serverAddress),
-    );
-  }
+  /** Attributes of `gen_ai.client.active_requests` (the same at the start and the end). */
+  readonly activeAttrs: Attributes;
+  /** The bounded label values of the request model and server, taken once. */
+  readonly requestModelLabel: string | undefined;
+  readonly serverLabel: string | undefined;
 
   /** True when payload text is wanted (content capture or token estimation), so every event is read. */
   get needsText(): boolean {
@@ -182,9 +189,9 @@ export class LlmOperation implements PayloadSink {
     return t.operationAttrs.get(
       this.init.operation,
       this.init.provider,
-      t.modelLabel(this.init.requestModel),
+      this.requestModelLabel,
       t.modelLabel(this.responseModel),
-      t.serverLabel(this.init.serverAddress),
+      this.serverLabel,
       errorType,
     );
   }

@@ -33,7 +33,7 @@ export function recordOutcome(op: LlmOperation, outcome: Outcome): void {
   const t = op.telemetry;
   const inst = op.inst;
   const { errorType } = outcome;
-  inst.active.add(-1, op.activeAttributes());
+  inst.active.add(-1, op.activeAttrs);
   const seconds = (performance.now() - op.startedAt) / 1000;
   inst.duration.record(seconds, op.operationAttributes(errorType));
 
@@ -89,9 +89,9 @@ function recordTokens(
   const t = op.telemetry;
   const i = op.init;
   const estimatedLabel = estimated ? 'true' : undefined;
-  const requestModel = t.modelLabel(i.requestModel);
+  const requestModel = op.requestModelLabel;
   const responseModel = t.modelLabel(op.responseModel);
-  const server = t.serverLabel(i.serverAddress);
+  const server = op.serverLabel;
   const histogram = op.inst.tokens;
   const record = (value: number | undefined, type: string, onlyPositive: boolean) => {
     if (value === undefined || (onlyPositive && value <= 0)) return;
@@ -135,7 +135,7 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
   const model = i.priceByRequestModel
     ? (i.requestModel ?? op.responseModel)
     : (op.responseModel ?? i.requestModel);
-  const modelLabel = t.modelLabel(i.requestModel);
+  const modelLabel = op.requestModelLabel;
   const priced =
     model === undefined
       ? undefined

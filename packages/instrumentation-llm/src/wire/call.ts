@@ -1,4 +1,4 @@
-import { context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { safeExecute } from '@mcpmeter/core';
 import { LlmOperation } from '../operation.js';
 import { requestAttributes } from '../sdk.js';
@@ -49,10 +49,7 @@ export class WireCall {
   /** The request body is known (or unknowable: `undefined`): the operation starts. */
   begin(body: string | Uint8Array | undefined): void {
     if (this.op !== undefined || this.done) return;
-    this.op = safeExecute(
-      () => context.with(this.parent, () => this.startOperation(parseRequest(body))),
-      'starting an LLM span',
-    );
+    this.op = safeExecute(() => this.startOperation(parseRequest(body)), 'starting an LLM span');
   }
 
   private startOperation(body: Record<string, unknown> | undefined): LlmOperation {
@@ -87,6 +84,7 @@ export class WireCall {
       serverAddress: hostnameOf(this.request.host),
       serverPort: port,
       startedAt: this.createdAt,
+      parentContext: this.parent,
     });
     op.foreignSpan = foreign;
     this.stream = stream;
