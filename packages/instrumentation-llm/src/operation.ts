@@ -14,7 +14,7 @@ import type { PayloadSink, WireFormat } from './formats.js';
 import type { TokenUsage } from './pricing-types.js';
 import { recordOutcome } from './record.js';
 import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from './semconv.js';
-import type { Instruments, LlmTelemetry } from './telemetry.js';
+import type { CallSeries, Instruments, LlmTelemetry } from './telemetry.js';
 
 export interface OperationInit {
   operation: string;
@@ -181,6 +181,19 @@ export class LlmOperation implements PayloadSink {
       this.chunkAttrs = this.operationAttributes(undefined);
     }
     return this.chunkAttrs;
+  }
+
+  /** The attribute sets of this call's token and cost series (its response model known). */
+  series(): CallSeries {
+    const t = this.telemetry;
+    return t.seriesOf(
+      this.init.operation,
+      this.init.provider,
+      this.requestModelLabel,
+      t.modelLabel(this.responseModel),
+      this.serverLabel,
+      this.toolName,
+    );
   }
 
   /** Attributes of the duration/chunk histograms, with the response model known so far. */

@@ -102,10 +102,23 @@ export function genaiPricesCatalog(): PriceCatalog {
     totalUsd: r.total_price,
     modelId: r.model.id,
   });
+  // The last model priced, found again without building the key (calls mostly repeat one model).
+  let lastModel: string | undefined;
+  let lastProvider: string | undefined;
+  let lastEntry: { provider: Provider; flat: FlatPrices | undefined } | null | undefined;
   return {
     price(usage, model, provider) {
-      const key = `${provider}\u0000${model}`;
-      const entry = known.get(key);
+      let entry: { provider: Provider; flat: FlatPrices | undefined } | null | undefined;
+      if (model === lastModel && provider === lastProvider && lastEntry !== undefined) {
+        entry = lastEntry;
+      } else {
+        entry = known.get(`${provider}\u0000${model}`);
+        if (entry !== undefined) {
+          lastModel = model;
+          lastProvider = provider;
+          lastEntry = entry;
+        }
+      }
       if (entry === null) return undefined;
       if (entry !== undefined) {
         const flat = entry.flat === undefined ? undefined : priceFlat(entry.flat, usage);
@@ -116,7 +129,7 @@ export function genaiPricesCatalog(): PriceCatalog {
       const r = calcPrice(toCatalogUsage(usage), model, { providerId: provider });
       if (known.size < MAX_CACHED_MODELS) {
         known.set(
-          key,
+          `${provider}\u0000${model}`,
           r === null
             ? null
             : {

@@ -87,27 +87,11 @@ function recordTokens(
   spanAttrs: Attributes,
 ): void {
   const t = op.telemetry;
-  const i = op.init;
-  const estimatedLabel = estimated ? 'true' : undefined;
-  const requestModel = op.requestModelLabel;
-  const responseModel = t.modelLabel(op.responseModel);
-  const server = op.serverLabel;
+  const series = op.series();
   const histogram = op.inst.tokens;
   const record = (value: number | undefined, type: string, onlyPositive: boolean) => {
     if (value === undefined || (onlyPositive && value <= 0)) return;
-    histogram.record(
-      value,
-      t.tokenAttrs.get(
-        i.operation,
-        i.provider,
-        requestModel,
-        responseModel,
-        server,
-        type,
-        estimatedLabel,
-        op.toolName,
-      ),
-    );
+    histogram.record(value, series.tokens(type, estimated));
   };
   record(usage.input, TOKEN_TYPE_INPUT, false);
   record(usage.output, TOKEN_TYPE_OUTPUT, false);
@@ -155,15 +139,10 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
     return;
   }
   const { quote, source } = priced;
-  op.inst.cost.add(
-    quote.inputUsd,
-    t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_INPUT, source, op.toolName),
-  );
+  const series = op.series();
+  op.inst.cost.add(quote.inputUsd, series.cost(TOKEN_TYPE_INPUT, source));
   if (usage.output !== undefined) {
-    op.inst.cost.add(
-      quote.outputUsd,
-      t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_OUTPUT, source, op.toolName),
-    );
+    op.inst.cost.add(quote.outputUsd, series.cost(TOKEN_TYPE_OUTPUT, source));
   }
   spanAttrs[ATTR_MCPMETER_COST_USD] = quote.totalUsd;
   spanAttrs[ATTR_MCPMETER_PRICE_SOURCE] = source;

@@ -305,6 +305,44 @@ export class LlmTelemetry {
     return this.inst as Instruments;
   }
 
+  private lastSeries: CallSeries | undefined;
+
+  /**
+   * The attribute sets of one call's series. Consecutive calls mostly repeat
+   * them (one model, one server), so the last set is kept and reused: a call
+   * then looks its token and cost attributes up in a small map by type instead
+   * of walking the 8-level caches once per record.
+   */
+  seriesOf(
+    operation: string,
+    provider: string,
+    requestModel: string | undefined,
+    responseModel: string | undefined,
+    server: string | undefined,
+    tool: string | undefined,
+  ): CallSeries {
+    const l = this.lastSeries;
+    if (
+      l !== undefined &&
+      l.operation === operation &&
+      l.provider === provider &&
+      l.requestModel === requestModel &&
+      l.responseModel === responseModel &&
+      l.server === server &&
+      l.tool === tool
+    )
+      return l;
+    return (this.lastSeries = new CallSeries(
+      this,
+      operation,
+      provider,
+      requestModel,
+      responseModel,
+      server,
+      tool,
+    ));
+  }
+
   /** A model name as a bounded label value. */
   modelLabel(model: string | undefined): string | undefined {
     if (model === undefined) return undefined;
@@ -364,4 +402,49 @@ function globalTracer(): () => Tracer {
     }
     return tracer;
   };
+}
+
+/** The attribute sets of calls with one operation, provider, models, server and tool (label values, bounded). */
+export class CallSeries {
+  private readonly tokenSets = new Map<string, Attributes>();
+  private readonly costSets = new Map<string, Attributes>();
+
+  constructor(
+    private readonly t: LlmTelemetry,
+    readonly operation: string,
+    readonly provider: string,
+    readonly requestModel: string | undefined,
+    readonly responseModel: string | undefined,
+    readonly server: string | undefined,
+    readonly tool: string | undefined,
+  ) {}
+
+  tokens(type: string, estimated: boolean): Attributes {
+    const key = estimated ? `${type}\u0000e` : type;
+    let attrs = this.tokenSets.get(key);
+    if (attrs === undefined) {
+      attrs = this.t.tokenAttrs.get(
+        this.operation,
+        this.provider,
+        this.requestModel,
+        this.responseModel,
+        this.server,
+        type,
+        estimated ? 'true' : undefined,
+        this.tool,
+      );
+      this.tokenSets.set(key, attrs);
+    }
+    return attrs;
+  }
+
+  cost(type: string, source: string): Attributes {
+    const key = `${type}\u0000${source}`;
+    let attrs = this.costSets.get(key);
+    if (attrs === undefined) {
+      attrs = this.t.costAttrs.get(this.provider, this.requestModel, type, source, this.tool);
+      this.costSets.set(key, attrs);
+    }
+    return attrs;
+  }
 }

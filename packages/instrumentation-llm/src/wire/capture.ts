@@ -37,6 +37,12 @@ export class WireCapture {
     this.configured = configuredEndpoints(endpoints, this.builtIns ? undefined : '');
   }
 
+  /** True when the current context's calls are recorded elsewhere (an SDK hook, a recorded fetch). */
+  recordedElsewhere(): boolean {
+    const ctx = context.active();
+    return activeOperation(ctx) !== undefined || ctx.getValue(SUPPRESS) === true;
+  }
+
   /** Called when a request is created, in the caller's async context. */
   start(method: string, request: WireRequest): WireCall | undefined {
     if (method !== 'POST') return undefined;
