@@ -48,7 +48,7 @@ const { AsyncLocalStorageContextManager } = await loadRoot('@opentelemetry/conte
 const { MeterProvider, MetricReader, AggregationTemporality } = await loadRoot(
   '@opentelemetry/sdk-metrics',
 );
-const { TracerProvider, SimpleSpanProcessor } = await loadRoot('@opentelemetry/sdk-trace');
+const { TracerProvider, BatchSpanProcessor } = await loadRoot('@opentelemetry/sdk-trace');
 class Reader extends MetricReader {
   constructor(fast) {
     super({
@@ -73,7 +73,7 @@ const meterProvider = fast.wrap(new MeterProvider({ readers: [reader] }));
 api.metrics.setGlobalMeterProvider(meterProvider);
 const drop = { export: (_s, cb) => cb({ code: 0 }), shutdown: () => Promise.resolve() };
 const tracerProvider = new TracerProvider({
-  spanProcessors: [new SimpleSpanProcessor({ exporter: drop })],
+  spanProcessors: [new BatchSpanProcessor({ exporter: drop, scheduledDelayMillis: 100 })],
 });
 api.trace.setGlobalTracerProvider(tracerProvider);
 const instrumentation = (mod) => {
@@ -141,7 +141,7 @@ if (kind === 'fetch') {
   const on = llm.instrumentAnthropic(make());
   const onBase = base?.instrumentAnthropic(make());
   const body = () => ({
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     max_tokens: 100,
     messages: [{ role: 'user', content: 'hi' }],
     ...(stream ? { stream: true } : {}),
