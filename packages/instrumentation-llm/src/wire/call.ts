@@ -154,7 +154,11 @@ function aiSdkSpan(span: Span | undefined): Span | undefined {
 function parseRequest(body: string | Uint8Array | undefined): Record<string, unknown> | undefined {
   if (body === undefined || body.length > MAX_REQUEST_BODY) return undefined;
   try {
-    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    // A view, not a copy, of the bytes.
+    const text =
+      typeof body === 'string'
+        ? body
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     const v: unknown = JSON.parse(text);
     return v !== null && typeof v === 'object' && !Array.isArray(v)
       ? (v as Record<string, unknown>)
