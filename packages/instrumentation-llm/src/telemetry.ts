@@ -5,7 +5,6 @@ import {
   type Counter,
   type Histogram,
   type Meter,
-  type ObservableCounter,
   type ObservableResult,
   type ObservableUpDownCounter,
   type Tracer,
@@ -51,12 +50,12 @@ export interface Instruments {
   timeToFirstChunk: Histogram;
   timePerChunk: Histogram;
   active: Sums;
-  cost: Sums;
+  cost: Counter;
   unpriced: Counter;
   unparsed: Counter;
 }
 
-/** What `add` needs of a counter: {@link ObservedSums} or an SDK Counter / UpDownCounter. */
+/** What `add` needs of an up-down counter: {@link ObservedSums} or an SDK UpDownCounter. */
 export interface Sums {
   add(value: number, attributes: Attributes): void;
 }
@@ -65,19 +64,19 @@ export interface Sums {
 const MAX_SUM_SERIES = 10_000;
 
 /**
- * The running sums of a counter that is added to on every call
- * (`gen_ai.client.active_requests` twice, `gen_ai.client.cost.usd` twice),
- * kept here and reported through an observable instrument at collection:
- * the SDK's `Counter.add` hashes the attribute set on every call (sorted keys,
- * JSON.stringify, a string-keyed lookup), which was a third of the
- * bookkeeping of an LLM call. Attribute sets come from AttributeSetCaches
- * (frozen, one object per combination), so a series is found by identity;
- * another object with the same attributes (another client's cache) finds the
- * same series by value. The values reported are what the SDK's counter would
- * hold; a delta reader gets differences from the SDK as for any observable
- * instrument. One per meter and instrument, shared by every LlmTelemetry and
- * every copy of this package (ESM and CJS): two observable instruments of one
- * name would overwrite each other's points.
+ * The running sums of an up-down counter added to twice on every call
+ * (`gen_ai.client.active_requests`), kept here and reported through an
+ * observable instrument at collection: the SDK's `UpDownCounter.add` hashes
+ * the attribute set on every call (sorted keys, JSON.stringify, a string-keyed
+ * lookup). The cost counter stays an SDK Counter, for its exemplars.
+ * Attribute sets come from AttributeSetCaches (frozen, one object per
+ * combination), so a series is found by identity; another object with the
+ * same attributes (another client's cache) finds the same series by value.
+ * The values reported are what the SDK's counter would hold; a delta reader
+ * gets differences from the SDK as for any observable instrument. One per
+ * meter, shared by every LlmTelemetry and every copy of this package (ESM and
+ * CJS): two observable instruments of one name would overwrite each other's
+ * points.
  */
 export class ObservedSums implements Sums {
   private readonly byObject = new WeakMap<Attributes, { value: number }>();
@@ -107,7 +106,6 @@ export class ObservedSums implements Sums {
 
 interface SharedSums {
   active: Sums;
-  cost: Sums;
 }
 const SHARED_SUMS = Symbol.for('mcpmeter.instrumentation-llm.observed-sums');
 type SumsRegistry = WeakMap<Meter, SharedSums>;
@@ -125,19 +123,13 @@ function sharedSums(meter: Meter): SharedSums {
           unit: '{request}',
         }),
       ),
-      cost: observed(
-        meter.createObservableCounter(METRIC_GEN_AI_CLIENT_COST_USD, {
-          description: 'Cost of GenAI operations in US dollars, by cost part (not in semconv).',
-          unit: '{USD}',
-        }),
-      ),
     };
     registry.set(meter, sums);
   }
   return sums;
 }
 
-function observed(instrument: ObservableCounter | ObservableUpDownCounter): ObservedSums {
+function observed(instrument: ObservableUpDownCounter): ObservedSums {
   const sums = new ObservedSums();
   instrument.addCallback((result) => sums.observe(result));
   return sums;
@@ -172,6 +164,12 @@ function createInstruments(meter: Meter): Instruments {
       },
     ),
     ...sharedSums(meter),
+    // A Counter of the SDK, not observed sums: an add inside a sampled span carries an exemplar
+    // (register()'s Prometheus exposition), linking a cost series to the call's trace.
+    cost: meter.createCounter(METRIC_GEN_AI_CLIENT_COST_USD, {
+      description: 'Cost of GenAI operations in US dollars, by cost part (not in semconv).',
+      unit: '{USD}',
+    }),
     unpriced: meter.createCounter(METRIC_GEN_AI_CLIENT_COST_UNPRICED, {
       description: 'GenAI operations with token usage but no known price (not in semconv).',
       unit: '{request}',
