@@ -24,7 +24,7 @@ const req = createRequire(join(PKG, 'package.json'));
 const rootReq = createRequire(join(ROOT, 'package.json'));
 const load = (name) => import(pathToFileURL(req.resolve(name)).href);
 const loadRoot = (name) => import(pathToFileURL(rootReq.resolve(name)).href);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const STREAM_CALLS = Number(process.env.BENCH_STREAM_CALLS ?? 60);
 const CHUNKS = 200;
@@ -39,6 +39,7 @@ const CONFIGS = [
 /** Issue 20's aims: added client CPU per non-streamed SDK call, and the per-chunk ratio of a stream. */
 const AIM_CALL_US = 60;
 const AIM_STREAM_RATIO = 1.05;
+const AB_BLOCKS = Number(process.env.BENCH_AB_BLOCKS ?? 60);
 const SECTION = '## Wire capture of LLM calls';
 
 async function child(config, baseURL) {
@@ -169,7 +170,10 @@ const WHERE_THE_TIME_GOES = [
   '  gone from the per-call path: `metrics.getMeter` on every instrument access, `trace.getTracer`, `new URL` of',
   '  the base URL, the endpoint prefix scan, the context-manager probe (a context and a `with` per call), the',
   "  wire capture's endpoint matching for calls an SDK hook records, and 8-level attribute-cache walks per",
-  '  token/cost record. Bookkeeping in a tight loop (a SimpleSpanProcessor then) went from 34.5 µs (min; 49',
+  '  token/cost record; and `calcPrice` of the catalog on every call of a model with dated or input-tiered',
+  '  prices (every current Claude model, `gemini-2.5-pro`): those are priced by the cached arithmetic too',
+  '  (0.4 µs instead of tens to hundreds of µs in place; equal to `calcPrice` to 1e-12 USD, tested, and a dated',
+  "  price is dropped at the next entry's start date). Bookkeeping in a tight loop (a SimpleSpanProcessor then) went from 34.5 µs (min; 49",
   '  median) to 20–21 µs (min), of which the span alone (start with 5 attributes, 7 more, end) is 9 µs; with the',
   '  BatchSpanProcessor used here, 11 µs including a JSON.parse of the response.',
   '- What remains per non-streamed call, in the profile of the instrumented side (profiler-inflated units,',
@@ -246,6 +250,22 @@ async function main() {
   } finally {
     upstream.kill();
   }
+  // The same calls as a same-process A/B (bench/llm-ab.mjs): off and on alternate in blocks of one process.
+  const ab = [];
+  if (process.env.BENCH_AB !== '0') {
+    for (const kind of ['fetch', 'openai', 'anthropic']) {
+      const out = execFileSync(
+        process.execPath,
+        [join(ROOT, 'bench/llm-ab.mjs'), kind, String(AB_BLOCKS), '10'],
+        { encoding: 'utf8', timeout: 300_000 },
+      );
+      const m =
+        /off ([\d.]+) µs; on ([\d.]+) µs \(added, median of paired blocks: (-?[\d.]+) µs; fastest blocks: (-?[\d.]+) µs\)/.exec(
+          out,
+        );
+      if (m) ab.push({ kind, off: +m[1], on: +m[2], added: +m[3], fastest: +m[4] });
+    }
+  }
   const us = (x) => `${x.toFixed(0)} µs`;
   const figures = (off, on) => {
     const j0 = median(results[off].json);
@@ -320,6 +340,21 @@ async function main() {
     `Calls recorded in the last round: ${ROWS.map((r) => `${r.label} ${results[r.on].recorded}`).join(', ')}`,
     `(expected ${CALLS + STREAM_CALLS + 40} each: measured calls plus warm-up); uninstrumented: ${ROWS.map((r) => results[r.off].recorded).join(', ')}.`,
     '',
+    ...(ab.length === 0
+      ? []
+      : [
+          `The same non-streamed calls as a same-process A/B (\`node bench/llm-ab.mjs KIND ${AB_BLOCKS} 10\`: uninstrumented and`,
+          `instrumented blocks of 10 calls alternate in one process, ${AB_BLOCKS} blocks each; the instrumentation is`,
+          'enabled and disabled between blocks, which costs the "on" side a little), steadier than separate processes:',
+          '',
+          '| calls | off | on | added, median of paired blocks | added, fastest blocks |',
+          '| --- | ---: | ---: | ---: | ---: |',
+          ...ab.map(
+            (a) =>
+              `| ${a.kind === 'fetch' ? 'wire path (fetch)' : `SDK path (${a.kind === 'openai' ? 'openai' : '@anthropic-ai/sdk'})`} | ${us(a.off)} | ${us(a.on)} | **${us(a.added)}** | ${us(a.fastest)} |`,
+          ),
+          '',
+        ]),
     "Issue 20's aims, from this run (the comparison with Traceloop and openlit is in the peers' section):",
     '',
     ...aims,
