@@ -208,13 +208,16 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function writeSection(markdown) {
   const file = join(ROOT, 'docs/benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const start = doc.indexOf('\n' + SECTION);
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start) + (next >= 0 ? doc.slice(next) : '\n');
+  if (start < 0) {
+    writeFileSync(file, doc.trimEnd() + '\n\n' + markdown.trim() + '\n');
+    return;
   }
-  writeFileSync(file, doc.trimEnd() + '\n\n' + markdown.trim() + '\n');
+  // In place: the section keeps its position among the others.
+  const next = doc.indexOf('\n## ', start + 1);
+  const after = next >= 0 ? doc.slice(next) : '\n';
+  writeFileSync(file, doc.slice(0, start) + '\n' + markdown.trim() + '\n' + after);
 }
 
 async function main() {
