@@ -8,6 +8,7 @@ const scripts = [
   'prometheus-serialize.mjs',
   'mcp-server.mjs',
   'llm-stream.mjs',
+  'llm-wire.mjs',
   'cli-wrap-proxy.mjs',
   'cold-start.mjs',
 ];

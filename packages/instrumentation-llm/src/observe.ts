@@ -20,6 +20,7 @@ export function observeResponse(response: Response, op: LlmOperation): Response 
     op.end({ status: response.status });
     return response;
   }
+  op.observingBody = true;
   const contentType = response.headers.get('content-type') ?? '';
   const isSse = contentType.includes('text/event-stream');
   const format = op.init.format;

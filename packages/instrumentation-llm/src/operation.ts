@@ -5,7 +5,6 @@ import {
   trace,
   type Attributes,
   type Context,
-  type Histogram,
   type Span,
 } from '@opentelemetry/api';
 import { safeExecute, semconv, toolNameOf } from '@mcpmeter/core';
@@ -15,7 +14,7 @@ import type { PayloadSink, WireFormat } from './formats.js';
 import type { TokenUsage } from './pricing-types.js';
 import { recordOutcome } from './record.js';
 import { ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from './semconv.js';
-import type { LlmTelemetry } from './telemetry.js';
+import type { CallSeries, Instruments, LlmTelemetry } from './telemetry.js';
 
 export interface OperationInit {
   operation: string;
@@ -34,6 +33,8 @@ export interface OperationInit {
    * no span is started; that span is enriched instead.
    */
   ownSpan: boolean;
+  /** The context the call was made in, when it is not the active one (the wire capture). */
+  parentContext?: Context;
   /** `performance.now()` when the call began, if before this object was built (the wire capture). */
   startedAt?: number;
   /** A local model (Ollama): costs 0 unless a price override matches. */
@@ -75,10 +76,15 @@ export class LlmOperation implements PayloadSink {
   timeToFirstChunk: number | undefined;
   streamErrorType: string | undefined;
   ended = false;
+  /** The SDK's parse of a JSON body reports it (the body is not observed unless the raw Response is taken). */
+  sdkParse = false;
+  /** A body observer reads this call's response. */
+  observingBody = false;
   estimatedInput: number | undefined;
   estimatedOutput = 0;
   private lastChunkAt = 0;
-  private readonly timePerChunk: Histogram;
+  /** The instruments, resolved once for the whole call. */
+  readonly inst: Instruments;
   private captured = '';
   private readonly capture: boolean;
 
@@ -87,7 +93,7 @@ export class LlmOperation implements PayloadSink {
     readonly init: OperationInit,
   ) {
     this.startedAt = init.startedAt ?? performance.now();
-    const parent = context.active();
+    const parent = init.parentContext ?? context.active();
     this.parentSpan = trace.getSpan(parent);
     this.toolName = telemetry.toolLabel(toolNameOf(parent));
     if (init.ownSpan) {
@@ -124,9 +130,17 @@ export class LlmOperation implements PayloadSink {
         'token estimation',
       );
     }
-    const t = telemetry.instruments;
-    this.timePerChunk = t.timePerChunk;
-    t.active.add(1, this.activeAttributes());
+    this.inst = telemetry.instruments;
+    const t = telemetry;
+    this.requestModelLabel = t.modelLabel(init.requestModel);
+    this.serverLabel = t.serverLabel(init.serverAddress);
+    this.activeAttrs = t.activeAttrs.get(
+      init.operation,
+      init.provider,
+      this.requestModelLabel,
+      this.serverLabel,
+    );
+    this.inst.active.add(1, this.activeAttrs);
   }
 
   private startAttributes(): Attributes {
@@ -142,15 +156,11 @@ export class LlmOperation implements PayloadSink {
     return attrs;
   }
 
-  activeAttributes(): Attributes {
-    const t = this.telemetry;
-    return t.activeAttrs.get(
-      this.init.operation,
-      this.init.provider,
-      t.modelLabel(this.init.requestModel),
-      t.serverLabel(this.init.serverAddress),
-    );
-  }
+  /** Attributes of `gen_ai.client.active_requests` (the same at the start and the end). */
+  readonly activeAttrs: Attributes;
+  /** The bounded label values of the request model and server, taken once. */
+  readonly requestModelLabel: string | undefined;
+  readonly serverLabel: string | undefined;
 
   /** True when payload text is wanted (content capture or token estimation), so every event is read. */
   get needsText(): boolean {
@@ -173,15 +183,28 @@ export class LlmOperation implements PayloadSink {
     return this.chunkAttrs;
   }
 
+  /** The attribute sets of this call's token and cost series (its response model known). */
+  series(): CallSeries {
+    const t = this.telemetry;
+    return t.seriesOf(
+      this.init.operation,
+      this.init.provider,
+      this.requestModelLabel,
+      t.modelLabel(this.responseModel),
+      this.serverLabel,
+      this.toolName,
+    );
+  }
+
   /** Attributes of the duration/chunk histograms, with the response model known so far. */
   operationAttributes(errorType: string | undefined): Attributes {
     const t = this.telemetry;
     return t.operationAttrs.get(
       this.init.operation,
       this.init.provider,
-      t.modelLabel(this.init.requestModel),
+      this.requestModelLabel,
       t.modelLabel(this.responseModel),
-      t.serverLabel(this.init.serverAddress),
+      this.serverLabel,
       errorType,
     );
   }
@@ -226,13 +249,10 @@ export class LlmOperation implements PayloadSink {
     this.chunks++;
     if (this.chunks === 1) {
       this.timeToFirstChunk = (now - this.startedAt) / 1000;
-      this.telemetry.instruments.timeToFirstChunk.record(
-        this.timeToFirstChunk,
-        this.chunkAttributes(),
-      );
+      this.inst.timeToFirstChunk.record(this.timeToFirstChunk, this.chunkAttributes());
       this.span?.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, this.timeToFirstChunk);
     } else {
-      this.timePerChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes());
+      this.inst.timePerChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes());
     }
     this.lastChunkAt = now;
   }

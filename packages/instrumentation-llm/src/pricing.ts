@@ -25,35 +25,102 @@ function loadCalcPrice(): typeof CalcPrice {
   ).calcPrice;
 }
 
-/** Per-million prices of a model whose price is plain per-token numbers, unconditional and untiered. */
+/** A per-million price: a number, or the catalog's tiers by total input tokens (`{ base, tiers }`). */
+type UnitPrice = number | { base: number; tiers: { start: number; price: number }[] };
+
+/**
+ * Per-million prices of a model whose computation reduces to four products:
+ * plain or input-tiered per-token prices, unconditional or dated (the entry in
+ * force now, until `validUntil`, the next entry's start date).
+ */
 interface FlatPrices {
-  input: number;
-  output: number;
-  cacheRead: number | undefined;
-  cacheWrite: number | undefined;
+  input: UnitPrice;
+  output: UnitPrice;
+  cacheRead: UnitPrice | undefined;
+  cacheWrite: UnitPrice | undefined;
   modelId: string;
+  /** Whether any price is tiered (the catalog then reads `input_tokens` for the tier). */
+  tiered: boolean;
+  /** `Date.now()` past which the catalog would pick other dated prices (Infinity: never). */
+  validUntil: number;
 }
 
 const FLAT_KEYS = new Set(['input_mtok', 'output_mtok', 'cache_read_mtok', 'cache_write_mtok']);
+/**
+ * Prices of usage we never report, so they add 0 as in the catalog: tool-call counts, and one-hour cache
+ * writes (a part of `cache_write_tokens` the catalog takes out only when `cache_write_1h_tokens` is given).
+ */
+const ZERO_KEYS = new Set(['cache_write_1h_mtok']);
+
+function unitPrice(v: unknown): UnitPrice | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
+  if (v === null || typeof v !== 'object') return undefined;
+  const t = v as { base?: unknown; tiers?: unknown };
+  if (typeof t.base !== 'number' || !Array.isArray(t.tiers)) return undefined;
+  const tiers: { start: number; price: number }[] = [];
+  for (const tier of t.tiers as { start?: unknown; price?: unknown }[]) {
+    if (typeof tier?.start !== 'number' || typeof tier.price !== 'number') return undefined;
+    tiers.push({ start: tier.start, price: tier.price });
+  }
+  tiers.sort((a, b) => a.start - b.start);
+  return { base: t.base, tiers };
+}
+
+/** Until when the dated entry the catalog picked stays in force (undefined: not only start dates). */
+function validUntilOf(found: NonNullable<ModelFound>): number | undefined {
+  const entries = found.model.prices;
+  if (!Array.isArray(entries)) return Infinity;
+  const picked = entries.findIndex((e) => e.prices === found.model_price);
+  if (picked === -1) return undefined;
+  let until = Infinity;
+  for (let i = 0; i < entries.length; i++) {
+    const c = (entries[i] as { constraint?: { type?: unknown; start_date?: unknown } }).constraint;
+    if (c === undefined) continue;
+    if (c.type !== 'start_date' || typeof c.start_date !== 'string') return undefined;
+    const start = new Date(c.start_date).getTime();
+    if (!Number.isFinite(start)) return undefined;
+    // Entries are tried from the last: a later one takes over on its start date.
+    if (i > picked) until = Math.min(until, start);
+  }
+  return until;
+}
 
 /** The model's prices when the catalog's computation reduces to four products (else undefined). */
 function flatPrices(found: NonNullable<ModelFound>): FlatPrices | undefined {
-  if (Array.isArray(found.model.prices)) return undefined; // dated prices: the catalog picks by date
-  const p = found.model_price;
+  const validUntil = validUntilOf(found);
+  if (validUntil === undefined || validUntil <= Date.now()) return undefined;
+  const p = found.model_price as Record<string, unknown>;
   for (const [key, value] of Object.entries(p)) {
     if (value === undefined) continue;
     // Tool-call prices (`web_searches_kcount`…) count uses we never report: they add 0, as in the catalog.
     if (key.endsWith('_kcount') && key !== 'requests_kcount') continue;
-    if (!FLAT_KEYS.has(key) || typeof value !== 'number') return undefined;
+    if (ZERO_KEYS.has(key)) continue;
+    if (!FLAT_KEYS.has(key) || unitPrice(value) === undefined) return undefined;
   }
-  if (typeof p.input_mtok !== 'number' || typeof p.output_mtok !== 'number') return undefined;
+  const input = unitPrice(p.input_mtok);
+  const output = unitPrice(p.output_mtok);
+  if (input === undefined || output === undefined) return undefined;
+  const cacheRead = p.cache_read_mtok === undefined ? undefined : unitPrice(p.cache_read_mtok);
+  const cacheWrite = p.cache_write_mtok === undefined ? undefined : unitPrice(p.cache_write_mtok);
   return {
-    input: p.input_mtok,
-    output: p.output_mtok,
-    cacheRead: typeof p.cache_read_mtok === 'number' ? p.cache_read_mtok : undefined,
-    cacheWrite: typeof p.cache_write_mtok === 'number' ? p.cache_write_mtok : undefined,
+    input,
+    output,
+    cacheRead,
+    cacheWrite,
     modelId: found.model.id,
+    tiered: [input, output, cacheRead, cacheWrite].some((u) => typeof u === 'object'),
+    validUntil,
   };
+}
+
+/** USD of `count` units at a per-million price, as the catalog computes it (a tier by total input tokens). */
+function usd(price: UnitPrice | undefined, count: number, inputTokens: number): number {
+  if (price === undefined) return 0;
+  if (typeof price === 'number') return (price * count) / 1e6;
+  if (count <= 0) return 0;
+  let unit = price.base;
+  for (const t of price.tiers) if (inputTokens > t.start) unit = t.price;
+  return (((unit * count) / 1e6) * 1e6) / 1e6;
 }
 
 /**
@@ -71,11 +138,12 @@ function priceFlat(f: FlatPrices, usage: TokenUsage): PriceQuote | undefined {
   const cacheWrite = f.cacheWrite === undefined ? 0 : (usage.cacheCreation ?? 0);
   const uncached = input - cacheRead - cacheWrite;
   if (uncached < 0) return undefined;
+  const tierInput = f.tiered ? input : 0;
   const inputUsd =
-    (f.input * uncached) / 1e6 +
-    ((f.cacheRead ?? 0) * cacheRead) / 1e6 +
-    ((f.cacheWrite ?? 0) * cacheWrite) / 1e6;
-  const outputUsd = (f.output * output) / 1e6;
+    usd(f.input, uncached, tierInput) +
+    usd(f.cacheRead, cacheRead, tierInput) +
+    usd(f.cacheWrite, cacheWrite, tierInput);
+  const outputUsd = usd(f.output, output, tierInput);
   return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd, modelId: f.modelId };
 }
 
@@ -102,13 +170,29 @@ export function genaiPricesCatalog(): PriceCatalog {
     totalUsd: r.total_price,
     modelId: r.model.id,
   });
+  // The last model priced, found again without building the key (calls mostly repeat one model).
+  let lastModel: string | undefined;
+  let lastProvider: string | undefined;
+  let lastEntry: { provider: Provider; flat: FlatPrices | undefined } | null | undefined;
   return {
     price(usage, model, provider) {
-      const key = `${provider}\u0000${model}`;
-      const entry = known.get(key);
+      let entry: { provider: Provider; flat: FlatPrices | undefined } | null | undefined;
+      if (model === lastModel && provider === lastProvider && lastEntry !== undefined) {
+        entry = lastEntry;
+      } else {
+        entry = known.get(`${provider}\u0000${model}`);
+        if (entry !== undefined) {
+          lastModel = model;
+          lastProvider = provider;
+          lastEntry = entry;
+        }
+      }
       if (entry === null) return undefined;
       if (entry !== undefined) {
-        const flat = entry.flat === undefined ? undefined : priceFlat(entry.flat, usage);
+        const flat =
+          entry.flat === undefined || Date.now() >= entry.flat.validUntil
+            ? undefined
+            : priceFlat(entry.flat, usage);
         if (flat !== undefined) return flat;
         const r = calcPrice(toCatalogUsage(usage), model, { provider: entry.provider });
         return r === null ? undefined : quote(r);
@@ -116,7 +200,7 @@ export function genaiPricesCatalog(): PriceCatalog {
       const r = calcPrice(toCatalogUsage(usage), model, { providerId: provider });
       if (known.size < MAX_CACHED_MODELS) {
         known.set(
-          key,
+          `${provider}\u0000${model}`,
           r === null
             ? null
             : {

@@ -31,9 +31,9 @@ const MAX_UNPRICED_WARNINGS = 100;
 /** Records the metrics of a finished operation and ends (or enriches) its span. */
 export function recordOutcome(op: LlmOperation, outcome: Outcome): void {
   const t = op.telemetry;
-  const inst = t.instruments;
+  const inst = op.inst;
   const { errorType } = outcome;
-  inst.active.add(-1, op.activeAttributes());
+  inst.active.add(-1, op.activeAttrs);
   const seconds = (performance.now() - op.startedAt) / 1000;
   inst.duration.record(seconds, op.operationAttributes(errorType));
 
@@ -87,23 +87,11 @@ function recordTokens(
   spanAttrs: Attributes,
 ): void {
   const t = op.telemetry;
-  const i = op.init;
-  const estimatedLabel = estimated ? 'true' : undefined;
+  const series = op.series();
+  const histogram = op.inst.tokens;
   const record = (value: number | undefined, type: string, onlyPositive: boolean) => {
     if (value === undefined || (onlyPositive && value <= 0)) return;
-    t.instruments.tokens.record(
-      value,
-      t.tokenAttrs.get(
-        i.operation,
-        i.provider,
-        t.modelLabel(i.requestModel),
-        t.modelLabel(op.responseModel),
-        t.serverLabel(i.serverAddress),
-        type,
-        estimatedLabel,
-        op.toolName,
-      ),
-    );
+    histogram.record(value, series.tokens(type, estimated));
   };
   record(usage.input, TOKEN_TYPE_INPUT, false);
   record(usage.output, TOKEN_TYPE_OUTPUT, false);
@@ -131,7 +119,7 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
   const model = i.priceByRequestModel
     ? (i.requestModel ?? op.responseModel)
     : (op.responseModel ?? i.requestModel);
-  const modelLabel = t.modelLabel(i.requestModel);
+  const modelLabel = op.requestModelLabel;
   const priced =
     model === undefined
       ? undefined
@@ -139,7 +127,7 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
         ? t.pricer.priceLocal(usage, model, i.provider)
         : t.pricer.price(usage, model, i.provider, i.catalogProvider);
   if (priced === undefined) {
-    t.instruments.unpriced.add(1, t.unpricedAttrs.get(i.provider, modelLabel));
+    op.inst.unpriced.add(1, t.unpricedAttrs.get(i.provider, modelLabel));
     const key = `${i.provider}\u0000${model ?? ''}`;
     if (!t.warnedUnpriced.has(key) && t.warnedUnpriced.size < MAX_UNPRICED_WARNINGS) {
       t.warnedUnpriced.add(key);
@@ -151,15 +139,10 @@ function recordCost(op: LlmOperation, usage: TokenUsage, spanAttrs: Attributes):
     return;
   }
   const { quote, source } = priced;
-  t.instruments.cost.add(
-    quote.inputUsd,
-    t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_INPUT, source, op.toolName),
-  );
+  const series = op.series();
+  op.inst.cost.add(quote.inputUsd, series.cost(TOKEN_TYPE_INPUT, source));
   if (usage.output !== undefined) {
-    t.instruments.cost.add(
-      quote.outputUsd,
-      t.costAttrs.get(i.provider, modelLabel, TOKEN_TYPE_OUTPUT, source, op.toolName),
-    );
+    op.inst.cost.add(quote.outputUsd, series.cost(TOKEN_TYPE_OUTPUT, source));
   }
   spanAttrs[ATTR_MCPMETER_COST_USD] = quote.totalUsd;
   spanAttrs[ATTR_MCPMETER_PRICE_SOURCE] = source;

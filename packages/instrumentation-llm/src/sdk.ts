@@ -1,7 +1,7 @@
 import { context, trace, type Attributes } from '@opentelemetry/api';
 import { safeExecute, semconv, warnOnce } from '@mcpmeter/core';
 import { llmErrorType } from './errors.js';
-import type { WireFormat } from './formats.js';
+import { readJsonBody, type WireFormat } from './formats.js';
 import { observeResponse } from './observe.js';
 import { LlmOperation, activeOperation, type OperationInit } from './operation.js';
 import {
@@ -45,7 +45,14 @@ const PROBE = Symbol('mcpmeter.context-probe');
  * OTel NodeSDK do). Without one, calls are left uninstrumented rather than
  * leaving spans and active-request counts open forever.
  */
+let propagatingManager: unknown;
+
 export function contextPropagates(): boolean {
+  // The probe (a context and a `with`) once per context manager, not on every call.
+  const manager = (
+    context as unknown as { _getContextManager?: () => unknown }
+  )._getContextManager?.();
+  if (manager !== undefined && manager === propagatingManager) return true;
   const probe = context.active().setValue(PROBE, true);
   const ok = context.with(probe, () => context.active().getValue(PROBE) === true);
   if (!ok) {
@@ -55,6 +62,7 @@ export function contextPropagates(): boolean {
         "register one (e.g. @mcpmeter/node's register(), or context.setGlobalContextManager(new AsyncLocalStorageContextManager()))",
     );
   }
+  if (ok) propagatingManager = manager;
   return ok;
 }
 
@@ -79,8 +87,86 @@ export function wrapCreate(telemetry: LlmTelemetry, original: AnyFn, call: SdkCa
       throw err;
     }
     safeExecute(() => watchFailure(result, op), 'watching an LLM call');
+    if (
+      op.init.requestBody === undefined ||
+      (op.init.requestBody as { stream?: unknown }).stream !== true
+    )
+      safeExecute(() => readParsedResult(result, op), 'watching an LLM call');
     return result;
   };
+}
+
+type ParseResponse = (this: unknown, client: unknown, props: unknown) => Promise<unknown>;
+interface ApiPromiseLike {
+  responsePromise?: unknown;
+  parseResponse?: unknown;
+  parsedPromise?: unknown;
+  asResponse?: unknown;
+}
+interface ResponseProps {
+  response?: Response;
+}
+
+/*
+ * A non-streamed call is read from the SDK's own parse of the body (the
+ * APIPromise's `parseResponse`, an instance field on both Stainless SDKs)
+ * instead of a second reader around the body: no second ReadableStream, no
+ * second JSON.parse. A caller who takes the raw `Response` (`asResponse()`)
+ * before any parse began gets the body observed as before, through the same
+ * `props.response` the SDK would parse, so a later parse reads the same object.
+ * Anything unexpected in the SDK's shape leaves `sdkParse` off: the body is
+ * then observed as it always was.
+ */
+function readParsedResult(result: unknown, op: LlmOperation): void {
+  const p = result as ApiPromiseLike | null;
+  if (
+    p === null ||
+    typeof p !== 'object' ||
+    !(p.responsePromise instanceof Promise) ||
+    typeof p.parseResponse !== 'function' ||
+    typeof p.asResponse !== 'function'
+  )
+    return;
+  const parse = p.parseResponse as ParseResponse;
+  const responsePromise = p.responsePromise as Promise<ResponseProps>;
+  const asResponse = p.asResponse as (this: unknown) => unknown;
+  p.parseResponse = function mcpmeterParseResponse(
+    this: unknown,
+    client: unknown,
+    props: unknown,
+  ): Promise<unknown> {
+    return parse.call(this, client, props).then(
+      (value) => {
+        if (!op.ended && !op.observingBody) {
+          safeExecute(() => readJsonBody(op.init.format, value, op), 'reading an LLM response');
+          op.end({ status: (props as ResponseProps | undefined)?.response?.status });
+        }
+        return value;
+      },
+      (err: unknown) => {
+        // As when the body was observed: a body the SDK cannot parse ends the call without usage.
+        if (!op.ended && !op.observingBody)
+          op.end({ status: (props as ResponseProps | undefined)?.response?.status });
+        throw err;
+      },
+    );
+  };
+  p.asResponse = function mcpmeterAsResponse(this: ApiPromiseLike): unknown {
+    // Runs before the SDK's own reaction to the same promise (reactions run in order).
+    responsePromise.then(
+      (props) => {
+        if (this.parsedPromise !== undefined || op.ended || op.observingBody) return;
+        const res = props?.response;
+        if (res === undefined || res === null || typeof res !== 'object') return;
+        safeExecute(() => {
+          props.response = observeResponse(res, op);
+        }, 'observing an LLM response');
+      },
+      () => undefined,
+    );
+    return asResponse.call(this);
+  };
+  op.sdkParse = true;
 }
 
 function startOperation(
@@ -139,9 +225,22 @@ export function requestAttributes(body: Record<string, unknown> | undefined): At
   return attrs;
 }
 
+type ServerOf = { serverAddress?: string; serverPort?: number };
+/** Base URLs seen, parsed once (a client keeps its base URL: a handful per process). */
+const servers = new Map<string, ServerOf>();
+
 /** `server.address` / `server.port` of a base URL. */
-export function serverOf(url: string | undefined): { serverAddress?: string; serverPort?: number } {
+export function serverOf(url: string | undefined): ServerOf {
   if (url === undefined) return {};
+  let found = servers.get(url);
+  if (found === undefined) {
+    found = parseServer(url);
+    if (servers.size < 100) servers.set(url, found);
+  }
+  return found;
+}
+
+function parseServer(url: string): ServerOf {
   try {
     const u = new URL(url);
     const port = u.port !== '' ? Number(u.port) : u.protocol === 'http:' ? 80 : 443;
@@ -161,6 +260,10 @@ function watchFailure(result: unknown, op: LlmOperation): void {
   if (rp instanceof Promise) {
     rp.then(undefined, (err: unknown) => op.end({ error: err, status: statusOf(err) }));
   }
+}
+
+function isEventStream(res: Response): boolean {
+  return (res.headers.get('content-type') ?? '').includes('text/event-stream');
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -201,6 +304,8 @@ export function attempt(op: LlmOperation, send: () => Promise<Response>): Promis
         });
         return res;
       }
+      // A JSON body the SDK parses is read from its result (readParsedResult).
+      if (op.sdkParse && !isEventStream(res)) return res;
       return safeExecute(() => observeResponse(res, op), 'observing an LLM response') ?? res;
     },
     (err: unknown) => {

@@ -1,11 +1,13 @@
 import {
   metrics,
   trace,
+  type Attributes,
   type Counter,
   type Histogram,
   type Meter,
+  type ObservableResult,
+  type ObservableUpDownCounter,
   type Tracer,
-  type UpDownCounter,
 } from '@opentelemetry/api';
 import {
   AttributeSetCache,
@@ -13,6 +15,7 @@ import {
   GEN_AI_CHUNK_BUCKETS,
   GEN_AI_DURATION_BUCKETS,
   GEN_AI_TOKEN_BUCKETS,
+  hashAttributes,
   markToolContextNeeded,
   semconv,
 } from '@mcpmeter/core';
@@ -46,10 +49,90 @@ export interface Instruments {
   tokens: Histogram;
   timeToFirstChunk: Histogram;
   timePerChunk: Histogram;
-  active: UpDownCounter;
+  active: Sums;
   cost: Counter;
   unpriced: Counter;
   unparsed: Counter;
+}
+
+/** What `add` needs of an up-down counter: {@link ObservedSums} or an SDK UpDownCounter. */
+export interface Sums {
+  add(value: number, attributes: Attributes): void;
+}
+
+/** Most attribute sets one observed sum keeps (the caches behind them are bounded too). */
+const MAX_SUM_SERIES = 10_000;
+
+/**
+ * The running sums of an up-down counter added to twice on every call
+ * (`gen_ai.client.active_requests`), kept here and reported through an
+ * observable instrument at collection: the SDK's `UpDownCounter.add` hashes
+ * the attribute set on every call (sorted keys, JSON.stringify, a string-keyed
+ * lookup). The cost counter stays an SDK Counter, for its exemplars.
+ * Attribute sets come from AttributeSetCaches (frozen, one object per
+ * combination), so a series is found by identity; another object with the
+ * same attributes (another client's cache) finds the same series by value.
+ * The values reported are what the SDK's counter would hold; a delta reader
+ * gets differences from the SDK as for any observable instrument. One per
+ * meter, shared by every LlmTelemetry and every copy of this package (ESM and
+ * CJS): two observable instruments of one name would overwrite each other's
+ * points.
+ */
+export class ObservedSums implements Sums {
+  private readonly byObject = new WeakMap<Attributes, { value: number }>();
+  private readonly byValue = new Map<string, { attributes: Attributes; value: number }>();
+
+  add(value: number, attributes: Attributes): void {
+    const s = this.byObject.get(attributes) ?? this.seriesOf(attributes);
+    if (s !== undefined) s.value += value;
+  }
+
+  private seriesOf(attributes: Attributes): { value: number } | undefined {
+    const key = hashAttributes(attributes);
+    let s = this.byValue.get(key);
+    if (s === undefined) {
+      if (this.byValue.size >= MAX_SUM_SERIES) return undefined;
+      s = { attributes: Object.freeze({ ...attributes }), value: 0 };
+      this.byValue.set(key, s);
+    }
+    if (Object.isFrozen(attributes)) this.byObject.set(attributes, s);
+    return s;
+  }
+
+  observe(result: ObservableResult): void {
+    for (const s of this.byValue.values()) result.observe(s.value, s.attributes);
+  }
+}
+
+interface SharedSums {
+  active: Sums;
+}
+const SHARED_SUMS = Symbol.for('mcpmeter.instrumentation-llm.observed-sums');
+type SumsRegistry = WeakMap<Meter, SharedSums>;
+
+/** The observed sums of `meter`, made (and their instruments registered) on first use. */
+function sharedSums(meter: Meter): SharedSums {
+  const g = globalThis as { [SHARED_SUMS]?: SumsRegistry };
+  const registry = (g[SHARED_SUMS] ??= new WeakMap());
+  let sums = registry.get(meter);
+  if (sums === undefined) {
+    sums = {
+      active: observed(
+        meter.createObservableUpDownCounter(METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS, {
+          description: 'GenAI requests in flight (not in semconv).',
+          unit: '{request}',
+        }),
+      ),
+    };
+    registry.set(meter, sums);
+  }
+  return sums;
+}
+
+function observed(instrument: ObservableUpDownCounter): ObservedSums {
+  const sums = new ObservedSums();
+  instrument.addCallback((result) => sums.observe(result));
+  return sums;
 }
 
 function createInstruments(meter: Meter): Instruments {
@@ -80,10 +163,9 @@ function createInstruments(meter: Meter): Instruments {
         advice: { explicitBucketBoundaries: [...GEN_AI_CHUNK_BUCKETS] },
       },
     ),
-    active: meter.createUpDownCounter(METRIC_GEN_AI_CLIENT_ACTIVE_REQUESTS, {
-      description: 'GenAI requests in flight (not in semconv).',
-      unit: '{request}',
-    }),
+    ...sharedSums(meter),
+    // A Counter of the SDK, not observed sums: an add inside a sampled span carries an exemplar
+    // (register()'s Prometheus exposition), linking a cost series to the call's trace.
     cost: meter.createCounter(METRIC_GEN_AI_CLIENT_COST_USD, {
       description: 'Cost of GenAI operations in US dollars, by cost part (not in semconv).',
       unit: '{USD}',
@@ -163,6 +245,9 @@ export class LlmTelemetry {
   private meterSource: (() => Meter) | undefined;
   private lastMeter: Meter | undefined;
   private inst: Instruments | undefined;
+  /** The global MeterProvider the instruments were made from (no meter given). */
+  private lastProvider: unknown;
+  private readonly endpointsByUrl = new Map<string, LlmEndpoint | undefined>();
 
   /**
    * @param tracer where spans come from (InstrumentationBase's tracer, or the global one)
@@ -171,8 +256,7 @@ export class LlmTelemetry {
    */
   constructor(
     options: LlmTelemetryOptions,
-    private readonly tracerSource: () => Tracer = () =>
-      trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+    private readonly tracerSource: () => Tracer = globalTracer(),
     meter?: Meter,
   ) {
     this.options = options;
@@ -206,6 +290,10 @@ export class LlmTelemetry {
 
   get instruments(): Instruments {
     if (this.meterSource !== undefined) {
+      // Asking the global provider for the meter on every call costs a key string and a lookup.
+      const provider = metrics.getMeterProvider();
+      if (provider === this.lastProvider && this.inst !== undefined) return this.inst;
+      this.lastProvider = provider;
       const meter = this.meterSource();
       if (meter !== this.lastMeter || this.inst === undefined) {
         this.lastMeter = meter;
@@ -213,6 +301,44 @@ export class LlmTelemetry {
       }
     }
     return this.inst as Instruments;
+  }
+
+  private lastSeries: CallSeries | undefined;
+
+  /**
+   * The attribute sets of one call's series. Consecutive calls mostly repeat
+   * them (one model, one server), so the last set is kept and reused: a call
+   * then looks its token and cost attributes up in a small map by type instead
+   * of walking the 8-level caches once per record.
+   */
+  seriesOf(
+    operation: string,
+    provider: string,
+    requestModel: string | undefined,
+    responseModel: string | undefined,
+    server: string | undefined,
+    tool: string | undefined,
+  ): CallSeries {
+    const l = this.lastSeries;
+    if (
+      l !== undefined &&
+      l.operation === operation &&
+      l.provider === provider &&
+      l.requestModel === requestModel &&
+      l.responseModel === responseModel &&
+      l.server === server &&
+      l.tool === tool
+    )
+      return l;
+    return (this.lastSeries = new CallSeries(
+      this,
+      operation,
+      provider,
+      requestModel,
+      responseModel,
+      server,
+      tool,
+    ));
   }
 
   /** A model name as a bounded label value. */
@@ -237,6 +363,13 @@ export class LlmTelemetry {
 
   /** The configured endpoint whose base URL prefixes `url`. */
   endpointFor(url: string): LlmEndpoint | undefined {
+    if (this.endpointsByUrl.has(url)) return this.endpointsByUrl.get(url);
+    const found = this.findEndpoint(url);
+    if (this.endpointsByUrl.size < 100) this.endpointsByUrl.set(url, found);
+    return found;
+  }
+
+  private findEndpoint(url: string): LlmEndpoint | undefined {
     let best: LlmEndpoint | undefined;
     for (const e of this.endpoints) {
       const base = e.baseURL.replace(/\/+$/, '');
@@ -248,5 +381,68 @@ export class LlmTelemetry {
       }
     }
     return best;
+  }
+}
+
+/**
+ * The global tracer, asked again only when the global TracerProvider's delegate
+ * changes (`getTracer` builds a key string and looks it up on every call).
+ */
+function globalTracer(): () => Tracer {
+  let delegate: unknown;
+  let tracer: Tracer | undefined;
+  return () => {
+    const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
+    const current = typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider;
+    if (tracer === undefined || current !== delegate) {
+      delegate = current;
+      tracer = trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+    }
+    return tracer;
+  };
+}
+
+/** The attribute sets of calls with one operation, provider, models, server and tool (label values, bounded). */
+export class CallSeries {
+  private readonly tokenSets = new Map<string, Attributes>();
+  private readonly costSets = new Map<string, Attributes>();
+
+  constructor(
+    private readonly t: LlmTelemetry,
+    readonly operation: string,
+    readonly provider: string,
+    readonly requestModel: string | undefined,
+    readonly responseModel: string | undefined,
+    readonly server: string | undefined,
+    readonly tool: string | undefined,
+  ) {}
+
+  tokens(type: string, estimated: boolean): Attributes {
+    const key = estimated ? `${type}\u0000e` : type;
+    let attrs = this.tokenSets.get(key);
+    if (attrs === undefined) {
+      attrs = this.t.tokenAttrs.get(
+        this.operation,
+        this.provider,
+        this.requestModel,
+        this.responseModel,
+        this.server,
+        type,
+        estimated ? 'true' : undefined,
+        this.tool,
+      );
+      this.tokenSets.set(key, attrs);
+    }
+    return attrs;
+  }
+
+  cost(type: string, source: string): Attributes {
+    const key = `${type}\u0000${source}`;
+    let attrs = this.costSets.get(key);
+    if (attrs === undefined) {
+      attrs = this.t.costAttrs.get(this.provider, this.requestModel, type, source, this.tool);
+      this.costSets.set(key, attrs);
+    }
+    return attrs;
   }
 }

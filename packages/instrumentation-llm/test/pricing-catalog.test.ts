@@ -1,5 +1,5 @@
 import { calcPrice } from '@pydantic/genai-prices';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { genaiPricesCatalog, toCatalogUsage } from '../src/pricing.js';
 import type { TokenUsage } from '../src/pricing-types.js';
 
@@ -13,6 +13,9 @@ const MODELS: [string, string][] = [
   ['openai', 'gpt-4o-mini'],
   ['openai', 'text-embedding-3-small'],
   ['anthropic', 'claude-sonnet-4-5'],
+  ['anthropic', 'claude-sonnet-4-6'],
+  ['anthropic', 'claude-opus-4-6'],
+  ['anthropic', 'claude-haiku-4-5'],
   ['anthropic', 'claude-3-5-haiku-20241022'],
   ['google', 'gemini-2.5-flash'],
   ['google', 'gemini-2.5-pro'],
@@ -77,5 +80,31 @@ describe('genaiPricesCatalog equals calcPrice', () => {
       expect(ours(catalog, bad, 'gpt-4.1', 'openai')).toBe(direct(bad, 'gpt-4.1', 'openai'));
       expect(catalog.price({ input: 1, output: 1 }, 'no-such-model', 'openai')).toBeUndefined();
     }
+  });
+});
+
+describe('dated prices', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a remembered dated price is not used past the next entry's start date", () => {
+    // claude-sonnet-4-6: tiered prices (6 USD/MTok input above 200k tokens) until 2026-03-13, flat after.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-12T23:59:00Z'));
+    const catalog = genaiPricesCatalog();
+    const u: TokenUsage = { input: 300_000, output: 2000 };
+    for (let i = 0; i < 2; i++) {
+      expect(ours(catalog, u, 'claude-sonnet-4-6', 'anthropic')).toBe(
+        direct(u, 'claude-sonnet-4-6', 'anthropic'),
+      );
+    }
+    const before = ours(catalog, u, 'claude-sonnet-4-6', 'anthropic');
+    vi.setSystemTime(new Date('2026-03-13T00:00:01Z'));
+    const after = ours(catalog, u, 'claude-sonnet-4-6', 'anthropic');
+    const want = direct(u, 'claude-sonnet-4-6', 'anthropic');
+    expect(typeof after === 'number' && typeof want === 'number').toBe(true);
+    expect(Math.abs((after as number) - (want as number))).toBeLessThan(1e-12);
+    expect(after).not.toBe(before);
   });
 });

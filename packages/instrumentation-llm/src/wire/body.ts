@@ -160,7 +160,7 @@ export class BodyObserver {
     if (parts === undefined) return;
     let value: unknown;
     try {
-      value = JSON.parse(Buffer.concat(parts).toString('utf8'));
+      value = JSON.parse(textOf(parts));
     } catch {
       this.failures++;
       return;
@@ -294,4 +294,13 @@ export class BodyObserver {
 /** An AWS exception type as an `error.type` value: a short identifier, else `stream_error`. */
 function safeType(v: string | undefined): string {
   return v !== undefined && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(v) ? v : 'stream_error';
+}
+
+/** The UTF-8 text of a body's chunks (one chunk, the usual case for a small JSON body, is not copied). */
+function textOf(parts: Uint8Array[]): string {
+  if (parts.length === 1) {
+    const p = parts[0]!;
+    return Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8');
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

@@ -1,4 +1,4 @@
-import { context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { safeExecute } from '@mcpmeter/core';
 import { LlmOperation } from '../operation.js';
 import { requestAttributes } from '../sdk.js';
@@ -49,10 +49,7 @@ export class WireCall {
   /** The request body is known (or unknowable: `undefined`): the operation starts. */
   begin(body: string | Uint8Array | undefined): void {
     if (this.op !== undefined || this.done) return;
-    this.op = safeExecute(
-      () => context.with(this.parent, () => this.startOperation(parseRequest(body))),
-      'starting an LLM span',
-    );
+    this.op = safeExecute(() => this.startOperation(parseRequest(body)), 'starting an LLM span');
   }
 
   private startOperation(body: Record<string, unknown> | undefined): LlmOperation {
@@ -87,6 +84,7 @@ export class WireCall {
       serverAddress: hostnameOf(this.request.host),
       serverPort: port,
       startedAt: this.createdAt,
+      parentContext: this.parent,
     });
     op.foreignSpan = foreign;
     this.stream = stream;
@@ -156,7 +154,11 @@ function aiSdkSpan(span: Span | undefined): Span | undefined {
 function parseRequest(body: string | Uint8Array | undefined): Record<string, unknown> | undefined {
   if (body === undefined || body.length > MAX_REQUEST_BODY) return undefined;
   try {
-    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    // A view, not a copy, of the bytes.
+    const text =
+      typeof body === 'string'
+        ? body
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     const v: unknown = JSON.parse(text);
     return v !== null && typeof v === 'object' && !Array.isArray(v)
       ? (v as Record<string, unknown>)

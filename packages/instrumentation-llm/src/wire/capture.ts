@@ -37,9 +37,18 @@ export class WireCapture {
     this.configured = configuredEndpoints(endpoints, this.builtIns ? undefined : '');
   }
 
+  /** True when the current context's calls are recorded elsewhere (an SDK hook, a recorded fetch). */
+  recordedElsewhere(): boolean {
+    const ctx = context.active();
+    return activeOperation(ctx) !== undefined || ctx.getValue(SUPPRESS) === true;
+  }
+
   /** Called when a request is created, in the caller's async context. */
   start(method: string, request: WireRequest): WireCall | undefined {
     if (method !== 'POST') return undefined;
+    // A call an SDK hook records (or a recorded fetch) steps aside before any endpoint matching.
+    const ctx = context.active();
+    if (activeOperation(ctx) !== undefined || ctx.getValue(SUPPRESS) === true) return undefined;
     const endpoint = resolveEndpoint(
       this.configured,
       request.protocol,
@@ -48,8 +57,6 @@ export class WireCapture {
       this.builtIns,
     );
     if (endpoint === undefined) return undefined;
-    const ctx = context.active();
-    if (activeOperation(ctx) !== undefined || ctx.getValue(SUPPRESS) === true) return undefined;
     const route = routeOf(endpoint.api, request.path);
     if (route === undefined) {
       // Built-in hosts serve many non-LLM APIs (files, batches…); a configured relay is expected to be LLM calls.

@@ -45,6 +45,7 @@ export function subscribeUndici(capture: WireCapture): () => void {
         const request = (m as { request?: Tagged }).request;
         if (request === undefined || typeof request.method !== 'string' || request[TAKEN] === true)
           return;
+        if (capture.recordedElsewhere()) return;
         const origin = request.origin;
         const originText =
           typeof origin === 'string' ? origin : origin instanceof URL ? origin.origin : undefined;
