@@ -8,6 +8,8 @@ import { createServer } from 'node:http';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** Resident KiB of this process by kind of mapping (/proc/self/smaps). */
 function smaps() {
@@ -40,8 +42,20 @@ const BOUNDARIES = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120];
 const METHODS = ['tools/call', 'tools/list', 'resources/read', 'prompts/get', 'initialize'];
 const NAME = 'mcp.server.operation.duration';
 
-// Bare specifiers resolve from bench/ (its devDependencies), as ES modules.
-const load = (name) => import(name);
+// Bare specifiers resolve from bench/ (its devDependencies), as ES modules;
+// BENCH_MCPMETER_ROOT=/other/checkout loads mcpmeter's packages (and the
+// sdk-metrics they use) from that checkout's build instead.
+const ROOT = process.env.BENCH_MCPMETER_ROOT;
+function load(name) {
+  if (ROOT === undefined) return import(name);
+  if (name.startsWith('@mcpmeter/')) {
+    return import(pathToFileURL(join(ROOT, 'packages', name.slice(10), 'dist/index.mjs')).href);
+  }
+  const dir = join(ROOT, 'packages/node/node_modules', name);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const entry = pkg.exports?.['.']?.default?.default ?? pkg.exports?.['.']?.import ?? pkg.main;
+  return import(pathToFileURL(join(dir, entry)).href);
+}
 
 function labelsOf(i) {
   return {
@@ -189,12 +203,30 @@ const before = memory();
 for (let i = 0; i < SERIES; i++) for (let k = 0; k < 5; k++) record(value(i, k), attrs[i]);
 const series = memory();
 
-process.on('message', (msg) => {
+process.on('message', async (msg) => {
   if (msg === 'report') {
     counting = false;
     const rssNoGc = process.memoryUsage().rss;
     const after = memory();
-    process.send({ type: 'report', before, series, after: { ...after, rssNoGc }, scrapes, gcs });
+    // What V8 gives back when it reduces memory (as its memory reducer does in
+    // a process that has gone idle): new space shrunk, free pages released.
+    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    const reduced = memory();
+    let idle;
+    if (process.env.BENCH_IDLE_MS) {
+      await new Promise((r) => setTimeout(r, Number(process.env.BENCH_IDLE_MS)));
+      idle = { rss: process.memoryUsage().rss, smaps: smaps() };
+    }
+    process.send({
+      type: 'report',
+      before,
+      series,
+      after: { ...after, rssNoGc },
+      reduced,
+      idle,
+      scrapes,
+      gcs,
+    });
     server.close();
     process.disconnect();
   }

@@ -103,6 +103,11 @@ export class OtelJsSerialization implements Serialization {
     return [Buffer.from(this.result(), 'utf8')];
   }
 
+  /** The result as pieces to write in order (one here). */
+  pieces(): string[] {
+    return [this.result()];
+  }
+
   private metric(metric: MetricData, scope: ScopeMetrics['scope']): string {
     const name = otelJsMetricName(
       metric.descriptor.name,
