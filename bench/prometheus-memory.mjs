@@ -21,7 +21,7 @@ const arg = (name, fallback) => {
   return i === -1 ? fallback : process.argv[i + 1];
 };
 const ROUNDS = Number(arg('--rounds', process.env.BENCH_ROUNDS ?? 5));
-const SCRAPES = Number(arg('--scrapes', 10));
+const SCRAPES = Number(arg('--scrapes', 5));
 const ONLY = arg('--only', undefined)?.split(',');
 const CHILD = fileURLToPath(new URL('./prometheus-memory-child.mjs', import.meta.url));
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT
