@@ -147,10 +147,7 @@ export class PrometheusReader extends MetricReader {
     while (!s.step(performance.now() + slice)) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const pieces = s.pieces();
-    let byteLength = 0;
-    for (const p of pieces) byteLength += Buffer.byteLength(p, 'utf8');
-    return { pieces, byteLength };
+    return { pieces: s.pieces(), byteLength: s.byteLength() };
   }
 
   protected override onShutdown(): Promise<void> {

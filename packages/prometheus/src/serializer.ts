@@ -90,6 +90,8 @@ export class SpecSerialization implements Serialization {
   private out: string[] = [];
   private outChars = 0;
   private readonly parts: string[] = [];
+  /** UTF-8 length of `parts`, counted piece by piece (within the time slices). */
+  private bytes = 0;
   private readonly families: Family[] = [];
   private f = 0;
   private p = 0;
@@ -228,7 +230,9 @@ export class SpecSerialization implements Serialization {
    */
   private flush(): void {
     if (this.out.length === 0) return;
-    this.parts.push(this.out.join(''));
+    const piece = this.out.join('');
+    this.parts.push(piece);
+    this.bytes += Buffer.byteLength(piece, 'utf8');
     this.out = [];
     this.outChars = 0;
   }
@@ -236,6 +240,11 @@ export class SpecSerialization implements Serialization {
   /** The finished pieces, flat strings to write in order (complete lines each). */
   pieces(): string[] {
     return this.parts;
+  }
+
+  /** The UTF-8 length of the pieces. */
+  byteLength(): number {
+    return this.bytes;
   }
 
   result(): string {
