@@ -48,8 +48,8 @@ export async function time(fn, { runs = 10, warmup = 3 } = {}) {
   return { median: t[Math.floor(t.length / 2)], min: t[0] };
 }
 
-/** Replaces (or appends) the `## Exposition` section of docs/benchmarks.md. */
-export async function writeSection(raw) {
+/** Replaces (or appends) the `## <heading>` section of docs/benchmarks.md (`## Exposition` by default). */
+export async function writeSection(raw, heading = 'Exposition') {
   const { existsSync, writeFileSync } = await import('node:fs');
   const file = join(ROOT, 'docs/benchmarks.md');
   // the repository's lint runs prettier --check on docs; format only this section
@@ -59,7 +59,8 @@ export async function writeSection(raw) {
   let doc = existsSync(file)
     ? readFileSync(file, 'utf8')
     : '# Benchmarks\n\nFigures from the scripts in `bench/`, with the machine they ran on.\n';
-  const start = doc.indexOf('\n## Exposition');
+  // the exact heading line: `## Exposition` must not match `## Exposition memory …`
+  const start = doc.indexOf(`\n## ${heading}\n`);
   if (start === -1) {
     doc = doc.trimEnd() + '\n\n' + markdown.trim() + '\n';
   } else {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const scripts = [
   'prometheus-serialize.mjs',
+  'prometheus-memory.mjs',
   'mcp-server.mjs',
   'llm-stream.mjs',
   'llm-wire.mjs',

@@ -122,10 +122,13 @@ export function hashAttributes(attributes: Attributes): string {
   const keys = Object.keys(attributes);
   if (keys.length === 0) return '';
   keys.sort();
-  let out = '';
+  // Built as parts and joined: the key is kept (a Map key per series), and `+=`
+  // would keep it as a tree of ~16 concatenation nodes, ~1 KB per series at
+  // 10,000 series instead of one flat ~100-byte string (issue 20).
+  const parts: string[] = [];
   for (const k of keys)
-    out += JSON.stringify(k) + ':' + JSON.stringify(attributes[k] ?? null) + ',';
-  return out;
+    parts.push(JSON.stringify(k) + ':' + JSON.stringify(attributes[k] ?? null) + ',');
+  return parts.join('');
 }
 
 export interface ExemplarStoreOptions {

@@ -71,6 +71,8 @@ export type FastMeterProvider = WrappedMeterProvider;
 
 const EMPTY: Attributes = Object.freeze({});
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+/** The interval min/max of a series when there are no delta readers (never written). */
+const NO_SLOTS = Object.freeze([]) as unknown as number[];
 
 /** How many delta readers there are: each keeps its own interval min/max in every series. */
 interface DeltaSlots {
@@ -84,9 +86,12 @@ class Series {
   min = Infinity;
   max = -Infinity;
   readonly counts: number[];
-  /** By delta reader slot; empty (nothing to update per record) without delta readers. */
-  readonly intervalMin: number[];
-  readonly intervalMax: number[];
+  /**
+   * By delta reader slot; the shared empty NO_SLOTS (nothing to update per
+   * record, and two arrays fewer per series) without delta readers.
+   */
+  intervalMin: number[];
+  intervalMax: number[];
 
   constructor(
     readonly attributes: Attributes,
@@ -95,8 +100,8 @@ class Series {
     deltaSlots: number,
   ) {
     this.counts = new Array<number>(buckets).fill(0);
-    this.intervalMin = new Array<number>(deltaSlots).fill(Infinity);
-    this.intervalMax = new Array<number>(deltaSlots).fill(-Infinity);
+    this.intervalMin = deltaSlots === 0 ? NO_SLOTS : new Array<number>(deltaSlots).fill(Infinity);
+    this.intervalMax = deltaSlots === 0 ? NO_SLOTS : new Array<number>(deltaSlots).fill(-Infinity);
   }
 }
 
@@ -105,6 +110,13 @@ class FastHistogram implements Histogram {
   private readonly byObject = new WeakMap<Attributes, Series>();
   private readonly byHash = new Map<string, Series>();
   private overflow: Series | undefined;
+  /**
+   * The boundaries every data point carries: one array per instrument, as the
+   * SDK's histogram aggregator shares one (a copy per point and collection was
+   * ~120 B of garbage per series per scrape, and defeated the exposition's
+   * `le` text cache, keyed by the array).
+   */
+  readonly pointBoundaries: number[];
 
   constructor(
     readonly scope: MeterScope,
@@ -116,7 +128,9 @@ class FastHistogram implements Histogram {
     private readonly limit: number,
     private readonly exemplars: InstrumentExemplars | undefined,
     private readonly deltaSlots: DeltaSlots,
-  ) {}
+  ) {
+    this.pointBoundaries = [...boundaries];
+  }
 
   record(value: number, attributes?: Attributes, ctx?: Context): void {
     // Negative, NaN and non-number values are dropped, as the SDK drops negatives.
@@ -166,7 +180,9 @@ class FastHistogram implements Histogram {
         ));
       }
       series = new Series(
-        Object.freeze({ ...attrs }),
+        // A frozen object cannot change: kept as it is (instrumentations pass
+        // cached frozen sets), so a series costs no copy of its attributes.
+        Object.isFrozen(attrs) ? attrs : Object.freeze({ ...attrs }),
         hrTime(),
         this.boundaries.length + 1,
         this.deltaSlots.n,
@@ -256,6 +272,10 @@ class FastHistogramProducer implements MetricProducer {
       s.intervalMax[k] = -Infinity;
     } else {
       // A series older than this reader: tracked from now on.
+      if (s.intervalMin === NO_SLOTS) {
+        s.intervalMin = [];
+        s.intervalMax = [];
+      }
       while (s.intervalMin.length <= k) {
         s.intervalMin.push(Infinity);
         s.intervalMax.push(-Infinity);
@@ -271,7 +291,7 @@ class FastHistogramProducer implements MetricProducer {
       startTime,
       endTime: now,
       value: {
-        buckets: { boundaries: [...h.boundaries], counts },
+        buckets: { boundaries: h.pointBoundaries, counts },
         count,
         sum,
         ...(min !== undefined && Number.isFinite(min) ? { min, max } : {}),
@@ -286,7 +306,7 @@ function cumulativePoint(h: FastHistogram, s: Series, now: HrTime): DataPoint<Hi
     startTime: s.startTime,
     endTime: now,
     value: {
-      buckets: { boundaries: [...h.boundaries], counts: [...s.counts] },
+      buckets: { boundaries: h.pointBoundaries, counts: [...s.counts] },
       count: s.count,
       sum: s.sum,
       min: s.min,

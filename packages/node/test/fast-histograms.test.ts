@@ -208,6 +208,50 @@ describe('FastHistograms', () => {
     expect(await pointOf(early)).toMatchObject({ count: 2, min: 1, max: 4 });
   });
 
+  it('tracks the interval min/max of series that existed before any delta reader', async () => {
+    const fast = new FastHistograms({ histograms: SEMCONV_HISTOGRAMS, cardinalityLimit: 100 });
+    const provider = fast.wrap(new MeterProvider());
+    const h = provider.getMeter('m').createHistogram(NAME, { unit: 's' });
+    const a = frozen({ 'gen_ai.tool.name': 'a' });
+    h.record(0.5, a); // no delta reader yet: the series has no interval slots
+    const late = new DeltaReader(fast);
+    void new MeterProvider({ readers: [late] });
+    const pointOf = async () => {
+      const { resourceMetrics } = await late.collect();
+      const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+      const m = metrics.find((x) => x.descriptor.name === NAME) as HistogramMetricData | undefined;
+      return m?.dataPoints[0]?.value;
+    };
+    const first = await pointOf();
+    expect(first?.count).toBe(1);
+    expect(first?.min).toBeUndefined();
+    h.record(3, a);
+    h.record(2, a);
+    expect(await pointOf()).toMatchObject({ count: 2, min: 2, max: 3 });
+  });
+
+  it('keeps a frozen attribute object as it is and one boundaries array per instrument', async () => {
+    const fast = new FastHistograms({ histograms: SEMCONV_HISTOGRAMS, cardinalityLimit: 100 });
+    const reader = new PrometheusReader({ metricProducers: [fast.producer()] });
+    const provider = fast.wrap(new MeterProvider({ readers: [reader] }));
+    const h = provider.getMeter('m').createHistogram(NAME, { unit: 's' });
+    const a = frozen({ 'gen_ai.tool.name': 'a' });
+    const b = { 'gen_ai.tool.name': 'b' };
+    h.record(0.5, a);
+    h.record(0.5, b);
+    b['gen_ai.tool.name'] = 'changed';
+    const { resourceMetrics } = await reader.collect();
+    const m = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((x) => x.descriptor.name === NAME) as HistogramMetricData;
+    const [pa, pb] = m.dataPoints;
+    expect(pa?.attributes).toBe(a);
+    // an object that may change is copied, as before
+    expect(pb?.attributes).toEqual({ 'gen_ai.tool.name': 'b' });
+    expect(pa?.value.buckets.boundaries).toEqual([...MCP_DURATION_BUCKETS]);
+    expect(pa?.value.buckets.boundaries).toBe(pb?.value.buckets.boundaries);
+  });
+
   it('leaves an instrument a user view could select to the SDK, so the view applies', async () => {
     const views: ViewOptions[] = [
       // A second stream under another name: the SDK's work, so only the SDK path shows it.

@@ -36,10 +36,25 @@ export function createMetricsHandler(
   };
 }
 
-/** Writes a MetricsResponse piece by piece (no single giant string or copy). */
+/**
+ * Writes a MetricsResponse piece by piece, the next one when the socket has
+ * taken the last (its 'drain'): only the piece in flight is copied out of the
+ * V8 heap, so a 28 MB exposition costs no 28 MB of native memory per scrape.
+ */
 export function writeResponse(res: ServerResponse, r: MetricsResponse): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(r.status, r.headers);
-  for (const chunk of r.body) res.write(chunk);
-  res.end();
+  const body = r.body;
+  let i = 0;
+  const next = (): void => {
+    while (i < body.length) {
+      if (res.destroyed) return;
+      if (!res.write(body[i++]!)) {
+        res.once('drain', next);
+        return;
+      }
+    }
+    res.end();
+  };
+  next();
 }

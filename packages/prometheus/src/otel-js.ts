@@ -64,6 +64,7 @@ export class OtelJsSerialization implements Serialization {
   private readonly prefix: string;
   private readonly constant: Attributes | undefined;
   private readonly target: string;
+  private last: string | undefined;
 
   constructor(
     private readonly rm: ResourceMetrics,
@@ -101,6 +102,17 @@ export class OtelJsSerialization implements Serialization {
 
   chunks(): Buffer[] {
     return [Buffer.from(this.result(), 'utf8')];
+  }
+
+  /** The result as pieces to write in order (one here). */
+  pieces(): string[] {
+    this.last = this.result();
+    return [this.last];
+  }
+
+  /** The UTF-8 length of the result (of the string `pieces()` gave, when it was called). */
+  byteLength(): number {
+    return Buffer.byteLength(this.last ?? this.result(), 'utf8');
   }
 
   private metric(metric: MetricData, scope: ScopeMetrics['scope']): string {

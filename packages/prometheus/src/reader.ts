@@ -8,8 +8,8 @@ import {
 import { describeError } from '@mcpmeter/core';
 import { contentTypeOf, negotiateFormat, type ExpositionFormat } from './negotiation.js';
 import { OtelJsSerialization } from './otel-js.js';
-import { SpecSerialization, SpecSerializerState } from './serializer.js';
-import type { Serialization, SerializerOptions } from './types.js';
+import { SpecSerialization, SpecSerializerState, wellFormed } from './serializer.js';
+import type { SerializerOptions } from './types.js';
 
 export interface PrometheusReaderOptions extends SerializerOptions {
   /**
@@ -38,8 +38,24 @@ export interface ScrapeResult {
 }
 
 interface Body {
-  chunks: Buffer[];
+  /** Flat strings, complete lines each; written as UTF-8. */
+  pieces: string[];
   byteLength: number;
+  /** `pieces` as UTF-8, made when someone asks for `chunks`. */
+  buffers?: Buffer[];
+}
+
+/** The body behind each result handed out, for the package's own handlers. */
+const bodies = new WeakMap<ScrapeResult, Body>();
+
+/**
+ * The exposition of `result` as strings to write in order (UTF-8, `byteLength`
+ * bytes in all). The package's handlers write these: the text stays in the V8
+ * heap, and only the piece being written is copied out of it.
+ * @internal
+ */
+export function piecesOf(result: ScrapeResult): readonly string[] {
+  return bodies.get(result)?.pieces ?? result.chunks.map((c) => c.toString('utf8'));
 }
 
 interface Round {
@@ -101,14 +117,18 @@ export class PrometheusReader extends MetricReader {
       };
       body.then(settle, settle);
     }
-    const { chunks, byteLength } = await body;
-    return {
+    const b = await body;
+    const result: ScrapeResult = {
       format,
       contentType: contentTypeOf(format),
-      chunks,
-      byteLength,
-      text: () => Buffer.concat(chunks, byteLength).toString('utf8'),
+      get chunks() {
+        return (b.buffers ??= b.pieces.map((p) => Buffer.from(p, 'utf8')));
+      },
+      byteLength: b.byteLength,
+      text: () => wellFormed(b.pieces.join('')),
     };
+    bodies.set(result, b);
+    return result;
   }
 
   private async collectOnce(): Promise<ResourceMetrics> {
@@ -119,18 +139,15 @@ export class PrometheusReader extends MetricReader {
   }
 
   private async serialize(rm: ResourceMetrics, format: ExpositionFormat): Promise<Body> {
-    const s: Serialization =
+    const s =
       this.options.naming === 'otel-js'
         ? new OtelJsSerialization(rm, this.options)
-        : new SpecSerialization(rm, format === 'openmetrics', this.state, true);
+        : new SpecSerialization(rm, format === 'openmetrics', this.state);
     const slice = Math.max(1, this.options.sliceMs ?? 5);
     while (!s.step(performance.now() + slice)) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const chunks = s.chunks();
-    let byteLength = 0;
-    for (const c of chunks) byteLength += c.length;
-    return { chunks, byteLength };
+    return { pieces: s.pieces(), byteLength: s.byteLength() };
   }
 
   protected override onShutdown(): Promise<void> {

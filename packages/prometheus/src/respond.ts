@@ -1,14 +1,14 @@
 import { diag } from '@opentelemetry/api';
 import { describeError } from '@mcpmeter/core';
 import type { AuthCheck } from './auth.js';
-import type { PrometheusReader } from './reader.js';
+import { piecesOf, type PrometheusReader } from './reader.js';
 
 /** A transport-neutral answer to one request for the metrics endpoint. */
 export interface MetricsResponse {
   status: number;
   headers: Record<string, string>;
-  /** UTF-8 pieces to write in order (empty for HEAD). */
-  body: readonly Buffer[];
+  /** Pieces to write in order, strings as UTF-8 (empty for HEAD). */
+  body: readonly (string | Buffer)[];
 }
 
 const text = (s: string): Buffer[] => [Buffer.from(s, 'utf8')];
@@ -44,7 +44,7 @@ export async function respondToScrape(
         'content-length': String(result.byteLength),
         'cache-control': 'no-store',
       },
-      body: method === 'HEAD' ? [] : result.chunks,
+      body: method === 'HEAD' ? [] : piecesOf(result),
     };
   } catch (err) {
     diag.error(

@@ -26,7 +26,7 @@ export function createFetchMetricsHandler(
       h.get('authorization'),
       auth,
     );
-    const body = request.method === 'HEAD' ? null : new Blob(r.body as Buffer[]);
+    const body = request.method === 'HEAD' ? null : new Blob(r.body as (string | Buffer)[]);
     return new Response(body, { status: r.status, headers: r.headers });
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTENT_TYPE_OPENMETRICS,
   CONTENT_TYPE_TEXT,
+  createFetchMetricsHandler,
   createHonoMetricsHandler,
   createMetricsHandler,
   PrometheusReader,
@@ -201,5 +202,37 @@ describe('startMetricsServer', () => {
     const res = await fetch(s.url);
     expect(res.status).toBe(500);
     await s.close();
+  });
+});
+
+describe('a large exposition', () => {
+  it('is written in pieces with backpressure: the same bytes and content-length over node:http and fetch, as chunks and text()', async () => {
+    const big = new PrometheusReader();
+    const p = new MeterProvider({ readers: [big] });
+    const h = p.getMeter('big').createHistogram('big.duration', { unit: 's' });
+    // ~1 MB of text (many ~60K-char pieces), non-ASCII and a lone surrogate in a label
+    for (let i = 0; i < 1500; i++) h.record(i / 100, { tool: `tool_${i}_ünï_${'x'.repeat(40)}` });
+    h.record(1, { tool: 'lone \ud800 surrogate' });
+    const server = createServer(createMetricsHandler(big));
+    const base = await listen(server);
+    try {
+      const res = await fetch(base);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(bytes.length).toBeGreaterThan(500_000);
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+      const result = await big.scrape('text');
+      expect(result.byteLength).toBe(bytes.length);
+      expect(result.chunks.length).toBeGreaterThan(3);
+      expect(Buffer.concat(result.chunks).equals(bytes)).toBe(true);
+      expect(result.text()).toBe(bytes.toString('utf8'));
+      expect(result.text()).toContain('tool="lone \ufffd surrogate"');
+      const web = await createFetchMetricsHandler(big)(new Request('http://x/metrics'));
+      const webBytes = Buffer.from(await web.arrayBuffer());
+      expect(Number(web.headers.get('content-length'))).toBe(webBytes.length);
+      expect(webBytes.equals(bytes)).toBe(true);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      await p.shutdown();
+    }
   });
 });
