@@ -9,6 +9,7 @@ const scripts = [
   'mcp-server.mjs',
   'llm-stream.mjs',
   'cli-wrap-proxy.mjs',
+  'mcp-http.mjs',
   'cold-start.mjs',
 ];
 const args = process.argv.slice(2);
