@@ -14,7 +14,13 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 let wrap = (server) => server;
-if (process.env.BENCH_SENTRY_MCP === '1') {
+if (process.env.BENCH_MCPMETER_EXPLICIT === '1') {
+  // mcpmeter's programmatic set-up: register() and instrumentMcpServer(), no loader hooks
+  const { register } = await import('@mcpmeter/node');
+  register();
+  const { instrumentMcpServer } = await import('@mcpmeter/instrumentation-mcp');
+  wrap = (server) => instrumentMcpServer(server);
+} else if (process.env.BENCH_SENTRY_MCP === '1') {
   const Sentry = await import('@sentry/node');
   wrap = (server) => Sentry.wrapMcpServerWithSentry(server);
 }

@@ -217,6 +217,15 @@ let CONFIGS = [
     execArgv: [],
     env: {},
   },
+  // The same uninstrumented server again: how far two identical processes differ in this run.
+  {
+    id: 'base2',
+    name: 'baseline, a second process (noise floor)',
+    group: 'baseline2',
+    root: ROOT,
+    execArgv: [],
+    env: {},
+  },
   ...mcpmeter('', ROOT, 'a'),
   ...(COMPARE_ROOT ? mcpmeter('other checkout: ', COMPARE_ROOT, 'b') : []),
   {
@@ -241,7 +250,36 @@ let CONFIGS = [
     },
   },
 ];
-if (ONLY) CONFIGS = CONFIGS.filter((c) => c.id === 'base' || ONLY.includes(c.id));
+// BENCH_VARIANTS='name:K=V,K=V;name2:K=V' adds rows for A/B work: mcpmeter with extra environment
+// (`spans` in the name: traces exported to the sink as in "metrics + spans", else traces off).
+for (const [i, v] of (process.env.BENCH_VARIANTS ?? '').split(';').filter(Boolean).entries()) {
+  const [name, kv = ''] = v.split(':');
+  const spansOn = name.includes('spans');
+  // IMPORT=/path/to/file.mjs loads that instead of @mcpmeter/node/register (it imports register itself)
+  const { IMPORT, ...env } = Object.fromEntries(
+    kv
+      .split(',')
+      .filter(Boolean)
+      .map((x) => x.split('=')),
+  );
+  CONFIGS.push({
+    id: `v${i}`,
+    name: `variant: ${name}`,
+    group: 'variant',
+    root: ROOT,
+    spans: spansOn,
+    execArgv: ['--import', IMPORT ?? '@mcpmeter/node/register'],
+    env: {
+      OTEL_EXPORTER_PROMETHEUS_PORT: '0',
+      ...(spansOn
+        ? { OTEL_EXPORTER_OTLP_ENDPOINT: `${SINK}/v${i}` }
+        : { OTEL_TRACES_EXPORTER: 'none' }),
+      ...env,
+    },
+  });
+}
+if (ONLY)
+  CONFIGS = CONFIGS.filter((c) => c.id === 'base' || c.group === 'variant' || ONLY.includes(c.id));
 
 // ---- servers and client ---------------------------------------------------------------
 
@@ -522,9 +560,40 @@ function sdkVersion() {
   ).version;
 }
 
-/** Where the time goes (written from profiles of this script's servers; see bench/README.md). */
+/**
+ * Where the time goes: prose from the profiling done with this script on 2026-12-01 (its figures
+ * are from that work, not from this run; see the commit messages of the httpbench branch).
+ */
 function NOTES() {
-  return '';
+  return `
+The "noise floor" row is a second, identical uninstrumented server: how far two processes doing the same work
+differ in this run (this machine is shared; differences of a few percent are within it).
+
+**Where mcpmeter's share goes** (2026-12-01, same machine; a copy of \`@mcpmeter/instrumentation-mcp\`'s dist
+with \`performance.now()\` around its bookkeeping in \`_onrequest\` and in the transport's \`send\`, 3,000 calls,
+medians per call):
+- Metrics only, mcpmeter's own code per call: ~12–15 µs when a request starts (the labels, the series, the
+  record) and ~7–11 µs when its reply is sent (duration histogram, counters, exemplar). Before this branch the
+  start was ~20–26 µs: the loop detection of issue 21 (repeated identical \`tools/call\`s) cost ~13–15 µs of it,
+  building a canonical JSON string of the arguments and hashing it, with a heap number per hash in a set
+  iterated to find the oldest; it now hashes the arguments as it walks them (~5–6 µs). Each step costs ~10× its
+  tight-loop figure here (the in-memory "MCP server" section above: ~0.7 µs for metrics) because between two
+  requests the SDK, Hono's Node adapter, zod and \`node:http\` run through their own code and data, so ours runs
+  from cold caches. The rest of "metrics only" over the baseline is process-wide (the \`--import\` loader hooks,
+  runtime metrics' GC observer, the larger heap); switching runtime metrics, the hub probe or the context
+  manager off one at a time stayed within the noise of 30-round runs.
+- Metrics + spans adds, per call: the SDK's \`tracer.startSpan\` (sampler, ids, attribute cleaning twice) ~35–40 µs,
+  the request's own span attributes (\`jsonrpc.request.id\`, \`mcp.session.id\`, \`network.protocol.*\`,
+  \`client.address\`/\`client.port\`: six \`setAttribute\` calls) ~17–19 µs, and ~15 µs more when the reply is sent
+  (\`span.end()\`, the batch processor); then the export: \`otlp-transformer\`'s protobuf serialization is ~10 µs
+  per span even in a tight loop (JSON 8.7 µs, twice the bytes), the HTTP POST one per 512 spans. In \`--cpu-prof\`
+  of the server the span path (\`startSpan\`, \`serializeRequest\`, \`span.end\`) is ~8% of its samples.
+- Tried for the export, as variants of this script in one run (\`BENCH_VARIANTS\`): \`OTEL_EXPORTER_OTLP_PROTOCOL=http/json\`,
+  \`OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128\`, and 2048 with a 1 s delay: 1.30×, 1.33×, 1.32×, 1.32× against 1.30× for
+  the default — no lever there; what is left is the SDK's per-span work, which a sampler (\`OTEL_TRACES_SAMPLER\`)
+  reduces and which mcpmeter does not own.
+- Not measured: Traceloop (\`@traceloop/node-server-sdk\`; optional in issue 20's brief for this row, not attempted).
+`;
 }
 
 /** Replaces (or appends) the section headed `heading` of docs/benchmarks.md. */
