@@ -227,6 +227,18 @@ let CONFIGS = [
     env: {},
   },
   ...mcpmeter('', ROOT, 'a'),
+  {
+    id: 'ax',
+    name: 'mcpmeter, metrics only, `register()` + `instrumentMcpServer()` (no `--import`)',
+    group: 'mcpmeter-explicit',
+    root: ROOT,
+    execArgv: [],
+    env: {
+      BENCH_MCPMETER_EXPLICIT: '1',
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_EXPORTER_PROMETHEUS_PORT: '0',
+    },
+  },
   ...(COMPARE_ROOT ? mcpmeter('other checkout: ', COMPARE_ROOT, 'b') : []),
   {
     id: 'sentry',
@@ -485,6 +497,8 @@ Configurations, each as its docs say a user sets it up:
 - **mcpmeter, metrics only**: \`node --import @mcpmeter/node/register\` with \`OTEL_TRACES_EXPORTER=none\` and
   \`OTEL_EXPORTER_PROMETHEUS_PORT=0\` (Prometheus exposition on a free port, not scraped during the run); everything
   else is the default (runtime metrics on; the hub probe goes to the sink, which answers 404).
+- **mcpmeter, metrics only, \`register()\` + \`instrumentMcpServer()\`**: the same settings, set up in code as the
+  README's programmatic path shows (\`register()\` at the top of the server, the \`McpServer\` wrapped), no loader hooks.
 - **mcpmeter, metrics + spans**: the same with traces on (the default \`OTEL_TRACES_EXPORTER=otlp\`, default
   protocol \`http/protobuf\`), \`OTEL_EXPORTER_OTLP_ENDPOINT\` = the bench's local sink, which decodes every
   export and counts the spans.
@@ -581,7 +595,12 @@ medians per call):
   requests the SDK, Hono's Node adapter, zod and \`node:http\` run through their own code and data, so ours runs
   from cold caches. The rest of "metrics only" over the baseline is process-wide (the \`--import\` loader hooks,
   runtime metrics' GC observer, the larger heap); switching runtime metrics, the hub probe or the context
-  manager off one at a time stayed within the noise of 30-round runs.
+  manager off one at a time stayed within the noise of 30-round runs. The same bookkeeping set up in code
+  (\`register()\` + \`instrumentMcpServer()\`, no \`--import\`) came out lower in both runs on this branch before this one
+  (1.02–1.12× against 1.10–1.20× for \`--import\` in the same run) while the timed per-request bookkeeping was the
+  same in both (~12–14 µs + ~8–9 µs): the difference is in what the \`--import\` path sets up for the whole process
+  (the import-in-the-middle loader hooks run in-thread, the patched classes), not per request in our code; its
+  cause was not found in the time of this work.
 - Metrics + spans adds, per call: the SDK's \`tracer.startSpan\` (sampler, ids, attribute cleaning twice) ~35–40 µs,
   the request's own span attributes (\`jsonrpc.request.id\`, \`mcp.session.id\`, \`network.protocol.*\`,
   \`client.address\`/\`client.port\`: six \`setAttribute\` calls) ~17–19 µs, and ~15 µs more when the reply is sent
