@@ -11,6 +11,7 @@ const scripts = [
   'llm-stream.mjs',
   'llm-wire.mjs',
   'cli-wrap-proxy.mjs',
+  'mcp-http.mjs',
   'cold-start.mjs',
 ];
 const args = process.argv.slice(2);
