@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Hook as RitmHook } from 'require-in-the-middle';
 
 /*
  * `require()` hook for SDK 1.x. Its package.json maps the main entry to a file
@@ -26,31 +24,74 @@ function isSdk1(basedir: string | undefined): boolean {
   }
 }
 
+interface CjsModule {
+  prototype: { require: (this: unknown, id: string) => unknown };
+  _resolveFilename(request: string, parent: unknown): string;
+}
+
 /*
- * Loaded when McpInstrumentation is enabled, not when the package is imported:
- * a CommonJS dependency imported at the top of our ESM build becomes a
- * `require()` call that an ESM bundle (esbuild, `format: 'esm'`) cannot run
- * ("Dynamic require of \"path\" is not supported"), which broke the manual API
- * in bundled apps.
+ * A wrapper of `Module.prototype.require` of our own rather than
+ * require-in-the-middle: its hook resolves the filename of every `require()` in
+ * the process (ajv alone makes dozens while the SDK loads) to match it against
+ * the list, where only the three specifiers matter and can be matched before
+ * anything is resolved (issue 20: start-up CPU). `node:module` is taken with
+ * `process.getBuiltinModule`, not imported: a CommonJS dependency or builtin
+ * imported at the top of our ESM build breaks the manual API in ESM bundles
+ * ("Dynamic require of … is not supported").
  */
-function loadHook(): typeof RitmHook | undefined {
+function cjsModule(): CjsModule | undefined {
   try {
-    return (createRequire(import.meta.url)('require-in-the-middle') as { Hook: typeof RitmHook })
-      .Hook;
+    const mod = process.getBuiltinModule?.('node:module') as unknown as { Module?: CjsModule };
+    return typeof mod?.Module?.prototype?.require === 'function' ? mod.Module : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Undefined when require-in-the-middle cannot be loaded (a bundle without node_modules). */
+/** The package directory holding a resolved file (…/node_modules/@scope/name). */
+function packageDir(filename: string): string | undefined {
+  const m = /^(.*[\\/]node_modules[\\/]@[^\\/]+[\\/][^\\/]+)[\\/]/.exec(filename);
+  return m?.[1];
+}
+
+/** Undefined when `Module.prototype.require` is not there to wrap (a bundle, another runtime). */
 export function hookSdk1Require(
   specifiers: string[],
   onModule: OnSdk1Module,
 ): { unhook(): void } | undefined {
-  const Hook = loadHook();
-  if (Hook === undefined) return undefined;
-  return new Hook(specifiers, { internals: false }, (exports, name, basedir) => {
-    if (isSdk1(basedir)) onModule(name, exports);
+  const Module = cjsModule();
+  if (Module === undefined) return undefined;
+  const wanted = new Set(specifiers);
+  const seen = new WeakSet<object>();
+  const proto = Module.prototype;
+  const original = proto.require;
+  let active = true;
+  const require = function (this: unknown, id: string): unknown {
+    // eslint-disable-next-line prefer-rest-params -- the arguments pass through untouched
+    const exports: unknown = Reflect.apply(original, this, arguments as unknown as unknown[]);
+    if (
+      !active ||
+      !wanted.has(id) ||
+      (typeof exports !== 'object' && typeof exports !== 'function')
+    )
+      return exports;
+    if (exports === null || seen.has(exports)) return exports;
+    seen.add(exports);
+    let basedir: string | undefined;
+    try {
+      basedir = packageDir(Module._resolveFilename(id, this));
+    } catch {
+      // resolved a moment ago; a loader that answers differently: not ours to patch
+    }
+    if (isSdk1(basedir)) onModule(id, exports);
     return exports;
-  });
+  };
+  proto.require = require;
+  return {
+    unhook() {
+      active = false;
+      // Someone wrapped it after us: leave their wrapper in place, ours passes through.
+      if (proto.require === require) proto.require = original;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { context, diag } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { mergeScopeMetrics } from './scope-merge.js';
 
 /*
@@ -247,7 +247,13 @@ export class HubPush {
     body: Uint8Array | undefined,
     timeoutMs: number,
   ): Promise<Exchange> {
-    const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+    // node:http as the CJS builtin, not an ES import: the ESM facade of a builtin reads every
+    // export, and node:http's lazy WebSocket getters then load undici (~4 MiB of peak RSS
+    // at start-up, where the first probe runs; issue 20), though only `request` is used.
+    const request =
+      url.protocol === 'https:'
+        ? (await import('node:https')).request
+        : process.getBuiltinModule('node:http').request;
     return new Promise<Exchange>((resolve, reject) => {
       const headers: Record<string, string | number> = { ...this.options.headers };
       if (body) {

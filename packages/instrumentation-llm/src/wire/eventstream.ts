@@ -1,5 +1,3 @@
-import * as zlib from 'node:zlib';
-
 /*
  * AWS event-stream framing (application/vnd.amazon.eventstream), as Bedrock's
  * ConverseStream and InvokeModelWithResponseStream send it:
@@ -15,10 +13,19 @@ export interface EventMessage {
 }
 
 const MAX_MESSAGE = 16 * 1024 * 1024;
-const crc32: ((data: Uint8Array) => number) | undefined =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32
-    : undefined;
+/*
+ * node:zlib's crc32 (Node 22.2+), looked up on the first stream: an ES import of
+ * node:zlib at start-up costs every process that never reads a Bedrock stream
+ * (issue 20).
+ */
+let crc32Fn: ((data: Uint8Array) => number) | null | undefined;
+function crc32(): ((data: Uint8Array) => number) | null {
+  if (crc32Fn === undefined) {
+    const fn = (process.getBuiltinModule('node:zlib') as { crc32?: unknown }).crc32;
+    crc32Fn = typeof fn === 'function' ? (fn as (d: Uint8Array) => number) : null;
+  }
+  return crc32Fn;
+}
 
 export class EventStreamDecoder {
   private parts: Uint8Array[] = [];
@@ -41,17 +48,15 @@ export class EventStreamDecoder {
         this.broken = 'eventstream_length';
         return;
       }
-      if (crc32 !== undefined && crc32(head.subarray(0, 8)) !== view.getUint32(8)) {
+      const crc = crc32();
+      if (crc !== null && crc(head.subarray(0, 8)) !== view.getUint32(8)) {
         this.broken = 'eventstream_crc';
         return;
       }
       if (this.size < total) return;
       const message = this.take(total);
       const mview = new DataView(message.buffer, message.byteOffset, total);
-      if (
-        crc32 !== undefined &&
-        crc32(message.subarray(0, total - 4)) !== mview.getUint32(total - 4)
-      ) {
+      if (crc !== null && crc(message.subarray(0, total - 4)) !== mview.getUint32(total - 4)) {
         this.broken = 'eventstream_crc';
         return;
       }
