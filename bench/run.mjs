@@ -8,6 +8,7 @@ const scripts = [
   'prometheus-serialize.mjs',
   'mcp-server.mjs',
   'llm-stream.mjs',
+  'llm-peers.mjs',
   'cli-wrap-proxy.mjs',
   'cold-start.mjs',
 ];
