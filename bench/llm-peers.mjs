@@ -39,17 +39,39 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const STREAM_CALLS = Number(process.env.BENCH_STREAM_CALLS ?? 40);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 30);
 const BLOCKS = 3;
+// A pause between the upstream's chunks makes each arrive in its own read, as from a real
+// model; with 0 the whole stream comes in a few large reads. Streams then run CONCURRENCY
+// at a time (CPU per call is the process's CPU over the calls made).
+const CHUNK_DELAY_MS = Number(process.env.BENCH_CHUNK_DELAY_MS ?? 1);
+const CONCURRENCY = Number(process.env.BENCH_STREAM_CONCURRENCY ?? (CHUNK_DELAY_MS > 0 ? 8 : 1));
 const NO_CONTENT = process.env.BENCH_NO_CONTENT === '1';
-const CONFIGS = (process.env.BENCH_CONFIGS ?? 'off,mcpmeter,traceloop,openlit').split(',');
+const CONFIGS = (process.env.BENCH_CONFIGS ?? 'off,provider,mcpmeter,traceloop,openlit').split(',');
 const CHUNKS = 200;
-const CASES_V1 = ['openai/json', 'openai/stream', 'anthropic/json', 'anthropic/stream'];
+// json: non-streamed; stream: chunks spaced (one per read, CONCURRENCY streams at once);
+// burst: chunks written back to back (the whole stream in a few large reads, one at a time).
+const CASES_V1 = [
+  'openai/json',
+  'openai/stream',
+  'openai/burst',
+  'anthropic/json',
+  'anthropic/stream',
+  'anthropic/burst',
+];
 // @anthropic-ai/sdk 0.x, for Traceloop (BENCH_V0=0 leaves these out).
 const CASES_V0 = process.env.BENCH_V0 === '0' ? [] : ['anthropic0/json', 'anthropic0/stream'];
-const CASES = [...CASES_V1, ...CASES_V0];
-const V0_CONFIGS = ['off', 'mcpmeter', 'traceloop'];
-const casesOf = (config) => (V0_CONFIGS.includes(config) ? CASES : CASES_V1);
+const ONLY = process.env.BENCH_CASES?.split(',');
+const CASES = [...CASES_V1, ...CASES_V0].filter((k) => !ONLY || ONLY.includes(k));
+const V0_CONFIGS = ['off', 'provider', 'mcpmeter', 'traceloop'];
+const casesOf = (config) =>
+  CASES.filter((k) => V0_CONFIGS.includes(config) || CASES_V1.includes(k));
 const SECTION = '## LLM clients side by side (issue 20)';
-const NAMES = { off: 'off', mcpmeter: 'mcpmeter', traceloop: 'Traceloop', openlit: 'openlit' };
+const NAMES = {
+  off: 'off',
+  provider: 'tracer provider only',
+  mcpmeter: 'mcpmeter',
+  traceloop: 'Traceloop',
+  openlit: 'openlit',
+};
 
 // ---------------------------------------------------------------- child
 
@@ -63,6 +85,20 @@ async function child() {
   if (config === 'off') {
     const { AsyncLocalStorageContextManager } = benchRequire('@opentelemetry/context-async-hooks');
     api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  } else if (config === 'provider') {
+    // No instrumentation, but a tracer provider as every instrumented column has: what the
+    // SDKs' own tracing costs (@anthropic-ai/sdk traces its calls once one is registered).
+    const { AsyncLocalStorageContextManager } = benchRequire('@opentelemetry/context-async-hooks');
+    const { TracerProvider, BatchSpanProcessor } = benchRequire('@opentelemetry/sdk-trace');
+    const { OTLPTraceExporter } = openlitRequire('@opentelemetry/exporter-trace-otlp-http');
+    const provider = new TracerProvider({
+      spanProcessors: [
+        new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${sink}/v1/traces` }) }),
+      ],
+    });
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    api.trace.setGlobalTracerProvider(provider);
+    flush = () => provider.forceFlush();
   } else if (config === 'mcpmeter') {
     const { register } = benchRequire('@mcpmeter/node');
     const handle = register({
@@ -108,11 +144,11 @@ async function child() {
       pricingJson: {
         chat: {
           'gpt-4.1': { promptPrice: 0.002, completionPrice: 0.008, cacheReadPrice: 0.0005 },
-          'claude-sonnet-4-5': {
-            promptPrice: 0.003,
-            completionPrice: 0.015,
-            cacheReadPrice: 0.0003,
-            cacheCreationPrice: 0.00375,
+          'claude-haiku-4-5': {
+            promptPrice: 0.001,
+            completionPrice: 0.005,
+            cacheReadPrice: 0.0001,
+            cacheCreationPrice: 0.00125,
           },
         },
       },
@@ -162,7 +198,8 @@ async function child() {
     const inst = new AnthropicInstrumentation();
     inst.manuallyInstrument(AnthropicV0);
   }
-  const headers = { 'x-fake-chunks': String(CHUNKS) };
+  const headers = { 'x-fake-chunks': String(CHUNKS), 'x-fake-chunk-delay-ms': '0' };
+  const spaced = { ...headers, 'x-fake-chunk-delay-ms': String(CHUNK_DELAY_MS) };
   const base = `http://127.0.0.1:${port}`;
   const openai = OpenAI && new OpenAI({ apiKey: 'k', baseURL: `${base}/v1`, maxRetries: 0 });
   const anthropicOf = (Sdk, wrap = (c) => c) =>
@@ -177,46 +214,75 @@ async function child() {
       const r = await openai.chat.completions.create({ model: 'gpt-4.1', messages }, { headers });
       if (!r.choices[0].message.content) throw new Error('empty reply');
     },
-    'openai/stream': async () => {
+  };
+  for (const [kind, h] of [
+    ['stream', spaced],
+    ['burst', headers],
+  ]) {
+    calls[`openai/${kind}`] = async () => {
       const s = await openai.chat.completions.create(
         { model: 'gpt-4.1', messages, stream: true, stream_options: { include_usage: true } },
-        { headers },
+        { headers: h },
       );
       let n = 0;
       for await (const c of s) if (c.choices[0]?.delta?.content) n++;
       if (n !== CHUNKS) throw new Error(`openai stream: ${n} content chunks`);
-    },
-  };
+    };
+  }
   for (const sdk of ['anthropic', 'anthropic0']) {
     calls[`${sdk}/json`] = async () => {
       const r = await clients[sdk].messages.create(
-        { model: 'claude-sonnet-4-5', max_tokens: 256, messages },
+        { model: 'claude-haiku-4-5', max_tokens: 256, messages },
         { headers },
       );
       if (!r.content[0].text) throw new Error('empty reply');
     };
-    calls[`${sdk}/stream`] = async () => {
-      const s = await clients[sdk].messages.create(
-        { model: 'claude-sonnet-4-5', max_tokens: 256, messages, stream: true },
-        { headers },
-      );
-      let n = 0;
-      for await (const e of s) if (e.type === 'content_block_delta') n++;
-      if (n !== CHUNKS) throw new Error(`${sdk} stream: ${n} content chunks`);
-    };
+    for (const [kind, h] of [
+      ['stream', spaced],
+      ['burst', headers],
+    ])
+      calls[`${sdk}/${kind}`] = async () => {
+        const s = await clients[sdk].messages.create(
+          { model: 'claude-haiku-4-5', max_tokens: 256, messages, stream: true },
+          { headers: h },
+        );
+        let n = 0;
+        for await (const e of s) if (e.type === 'content_block_delta') n++;
+        if (n !== CHUNKS) throw new Error(`${sdk} stream: ${n} content chunks`);
+      };
   }
   const sdkOf = { openai: 'openai', anthropic: '@anthropic-ai/sdk' };
   const cases = casesOf(config).filter((k) => !errors[sdkOf[k.split('/')[0]]]);
   // Every case warmed up first, then measured in BLOCKS blocks interleaved across the cases,
   // so that the JIT and the heap are in the same state for all of them.
-  for (const k of cases) for (let i = 0; i < WARMUP; i++) await calls[k]();
+  const run = async (k, n) => {
+    const width = k.endsWith('stream') ? CONCURRENCY : 1;
+    let left = n;
+    const worker = async () => {
+      while (left-- > 0) await calls[k]();
+    };
+    await Promise.all(Array.from({ length: Math.min(width, n) }, worker));
+  };
+  // Spans (and openlit's log records) of a block are exported inside that block's window, so
+  // that the export's CPU counts for the calls that made them (a batch processor exports on
+  // its own timer, which would charge one case for another's spans).
+  const logsApi = config === 'openlit' ? openlitRequire('@opentelemetry/api-logs') : undefined;
+  const exportNow = async () => {
+    for (const p of [api.trace.getTracerProvider(), logsApi?.logs.getLoggerProvider()]) {
+      const real = p?.getDelegate?.() ?? p;
+      await real?.forceFlush?.();
+    }
+  };
+  for (const k of cases) await run(k, WARMUP);
+  await exportNow();
   const used = Object.fromEntries(cases.map((k) => [k, 0]));
   const made = Object.fromEntries(cases.map((k) => [k, WARMUP]));
   for (let b = 0; b < BLOCKS; b++)
     for (const k of cases) {
-      const n = Math.ceil((k.endsWith('stream') ? STREAM_CALLS : CALLS) / BLOCKS);
+      const n = Math.ceil((k.endsWith('json') ? CALLS : STREAM_CALLS) / BLOCKS);
       const c0 = process.cpuUsage();
-      for (let i = 0; i < n; i++) await calls[k]();
+      await run(k, n);
+      await exportNow();
       const c = process.cpuUsage(c0);
       used[k] += c.user + c.system;
       made[k] += n;
@@ -339,7 +405,9 @@ function startSink() {
 
 function runChild(config, port, sink) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child'], {
+    // e.g. BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the time goes
+    const flags = process.env.BENCH_NODE_FLAGS?.split(' ') ?? [];
+    const p = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), '--child'], {
       cwd: BENCH,
       env: {
         ...process.env,
@@ -423,6 +491,11 @@ async function main() {
   if (process.argv.includes('--write')) writeSection(md);
 }
 
+const KIND_LABELS = {
+  json: 'non-streamed',
+  stream: `${CHUNKS}-chunk stream`,
+  burst: `${CHUNKS}-chunk stream, burst`,
+};
 const LABELS = {
   openai: '`openai`',
   anthropic: '`@anthropic-ai/sdk`',
@@ -466,8 +539,8 @@ function report({ cpu, last, failed, load, seconds }) {
   const rows = [];
   for (const k of CASES) {
     const [sdk, kind] = k.split('/');
-    const stream = kind === 'stream';
-    const label = `${LABELS[sdk]} ${stream ? `${CHUNKS}-chunk stream` : 'non-streamed'}`;
+    const stream = kind !== 'json';
+    const label = `${LABELS[sdk]} ${KIND_LABELS[kind]}`;
     for (const config of CONFIGS) {
       if (!casesOf(config).includes(k)) continue;
       const v = med(config, k);
@@ -489,7 +562,7 @@ function report({ cpu, last, failed, load, seconds }) {
     const j = `${sdk}/json`;
     const a = added('mcpmeter', j);
     aims.push(
-      `| ${LABELS[sdk]} non-streamed: added client CPU ≤ 60 µs | ${signed(a)} | ${verdict(a <= 60)} |`,
+      `| ${LABELS[sdk]} non-streamed: added client CPU ≤ 60 µs | ${signed(a)} | ${Number.isFinite(a) ? verdict(a <= 60) : 'not measured'} |`,
     );
     for (const peer of ['traceloop', 'openlit']) {
       if (!CONFIGS.includes(peer)) continue;
@@ -506,10 +579,12 @@ function report({ cpu, last, failed, load, seconds }) {
         `| ${LABELS[sdk]} non-streamed: below ${NAMES[peer]}${note} | ${signed(mine)} vs ${signed(p)} | ${Number.isFinite(p) ? verdict(mine < p) : `${NAMES[peer]} has no figure`} |`,
       );
     }
-    const r = med('mcpmeter', `${sdk}/stream`) / med('off', `${sdk}/stream`);
-    aims.push(
-      `| ${LABELS[sdk]} ${CHUNKS}-chunk stream: ≤ 1.05× per chunk | ${times(r)} | ${verdict(r <= 1.05)} |`,
-    );
+    for (const kind of ['stream', 'burst']) {
+      const r = med('mcpmeter', `${sdk}/${kind}`) / med('off', `${sdk}/${kind}`);
+      aims.push(
+        `| ${LABELS[sdk]} ${KIND_LABELS[kind]}: ≤ 1.05× per chunk | ${times(r)} | ${Number.isFinite(r) ? verdict(r <= 1.05) : 'not measured'} |`,
+      );
+    }
   }
 
   // A bench that measured an uninstrumented call by accident would be worthless: each
@@ -517,6 +592,7 @@ function report({ cpu, last, failed, load, seconds }) {
   const verified = (config, l, calls) => {
     if (config === 'off')
       return l.sink.spans === 0 ? 'nothing, as expected' : '**spans from off!**';
+    if (config === 'provider') return 'the SDKs’ own spans only';
     if (config === 'mcpmeter') {
       const ok = l.metrics.durationCount === calls && l.metrics.tokenSum > 0;
       return ok
@@ -555,6 +631,11 @@ function report({ cpu, last, failed, load, seconds }) {
       errors.push(
         `- ${NAMES[config]} failed: \`${failed[config].replace(/\s+/g, ' ').slice(0, 600)}\``,
       );
+    const said = last[config]?.stderr?.trim();
+    if (said)
+      errors.push(
+        `- ${NAMES[config]} wrote to stderr (${said.split('\n').length} lines), first: \`${said.split('\n')[0].slice(0, 200)}\``,
+      );
     for (const [sdk, e] of Object.entries(last[config]?.errors ?? {}))
       errors.push(`- ${NAMES[config]}, \`require('${sdk}')\` (${version(sdk)}) threw: \`${e}\``);
   }
@@ -581,15 +662,22 @@ function report({ cpu, last, failed, load, seconds }) {
     '',
     'Client CPU (user + system, `process.cpuUsage` of the client process only) per call, against the local fake',
     'upstream (`examples/llm-gateway/fake-upstream.mjs`, its own process, its CPU not counted): `openai`',
-    '`chat.completions.create` and `@anthropic-ai/sdk` `messages.create`, non-streamed, and streamed with',
-    `${CHUNKS} content chunks, every chunk consumed. Per round every configuration runs in a fresh child process`,
-    `(the peers patch modules globally), in a shuffled order; in it every case gets ${WARMUP} warm-up calls, then`,
-    `${CALLS} non-streamed calls or ${STREAM_CALLS} streams are measured per case, in ${BLOCKS} blocks interleaved across the cases. Figures are medians over ${ROUNDS} rounds; "added" and "×"`,
-    'are against `off` of the same run; the last column is the spread of the added CPU round by round (each child',
-    `against that round's \`off\`). Versions: ${versions}.`,
+    '`chat.completions.create` (`gpt-4.1`) and `@anthropic-ai/sdk` `messages.create` (`claude-haiku-4-5`; the SDK',
+    'warns on stderr at every call of a deprecated model such as `claude-sonnet-4-5` by now), non-streamed, and',
+    `streamed with ${CHUNKS} content chunks, every chunk consumed: "stream" with ${CHUNK_DELAY_MS} ms between the upstream's chunks, so`,
+    `that each arrives in its own read as from a real model, ${CONCURRENCY} streams at a time; "burst" with the chunks written back to`,
+    "back (a stream arrives in a few large reads; the SDKs' SSE parsers copy the rest of their buffer at every",
+    'event, so this mode weighs how the body is cut into reads), one at a time. Per round every configuration',
+    `runs in a fresh child process (the peers patch modules globally), in a shuffled order; in it every case gets`,
+    `${WARMUP} warm-up calls, then ${CALLS} non-streamed calls or ${STREAM_CALLS} streams are measured per case, in ${BLOCKS} blocks interleaved across`,
+    `the cases. Figures are medians over ${ROUNDS} rounds; "added" and "×" are against \`off\` of the same run; the last`,
+    "column is the spread of the added CPU round by round (each child against that round's `off`). Versions:",
+    `${versions}.`,
     '',
     '- **off**: the SDKs with no instrumentation, an `AsyncLocalStorageContextManager` enabled (as every other',
     '  column has one).',
+    '- **tracer provider only**: off plus a registered tracer provider (the same batch processor and exporter as',
+    '  the others) and no instrumentation: what the SDKs cost when they trace themselves (`@anthropic-ai/sdk` does).',
     '- **mcpmeter**: `register()` from `@mcpmeter/node` as a user calls it, with its defaults (Prometheus exposition',
     '  on a side port, FastHistograms, runtime metrics, the LLM instrumentation installed next to it, no content',
     '  capture) and spans over OTLP/HTTP to the local sink — `traces: { endpoint, protocol: "http/json" }`: its',
@@ -602,7 +690,9 @@ function report({ cpu, last, failed, load, seconds }) {
     `  JSON to the sink, ${NO_CONTENT ? 'content capture off (`captureMessageContent: false`)' : 'message content captured (its default)'}; \`pricingJson\` with the two models' prices`,
     '  (its default pricing file is on GitHub, out of reach here), so that it computes a cost as mcpmeter does.',
     '- The SDKs are `require`d after the instrumentation is set up, as a CommonJS app does; every tracer provider has',
-    '  a `BatchSpanProcessor` with the OTel OTLP/HTTP JSON exporter (`@opentelemetry/exporter-trace-otlp-http`).',
+    '  a `BatchSpanProcessor` with the OTel OTLP/HTTP JSON exporter (`@opentelemetry/exporter-trace-otlp-http`),',
+    "  flushed at the end of every measured block inside its window, so that the export's CPU counts for the calls",
+    "  whose spans it carries (openlit's log records likewise; metrics are exported on their own schedule).",
     '  `@anthropic-ai/sdk` 1.x traces its own calls (scope `com.anthropic.sdk.typescript`) once a tracer provider is',
     '  registered; mcpmeter enriches that span instead of starting a second one.',
     ...(CASES_V0.length
