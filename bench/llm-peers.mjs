@@ -1,11 +1,12 @@
 // Added client CPU per LLM SDK call — mcpmeter next to Traceloop and openlit, in one run
-// (issue 20): `openai` chat.completions.create and `@anthropic-ai/sdk` messages.create,
-// a non-streamed call and a 200-chunk stream (every chunk consumed), each against the
-// local fake upstream (examples/llm-gateway/fake-upstream.mjs) in its own process, so only
-// the client's CPU is counted (process.cpuUsage, user + system).
+// (issue 20): `openai` chat.completions.create and `@anthropic-ai/sdk` messages.create
+// (1.x, and 0.x for Traceloop), non-streamed and 200-chunk streams (every chunk consumed),
+// against the local fake upstream (examples/llm-gateway/fake-upstream.mjs) in its own
+// process, so only the client's CPU is counted (process.cpuUsage, user + system).
 //
 // Configurations, each in a fresh child process (the peers patch modules globally):
 //   off        the SDKs uninstrumented, an AsyncLocalStorage context manager enabled
+//   provider   off plus a registered tracer provider (@anthropic-ai/sdk then traces itself)
 //   mcpmeter   register() from @mcpmeter/node with its defaults (Prometheus exposition on a
 //              side port, FastHistograms, runtime metrics, LLM instrumentation), spans over
 //              OTLP/HTTP to the local sink
@@ -15,14 +16,16 @@
 // the export costs the same per span everywhere; the sink (in this process) decodes what
 // it receives and the section says what each configuration recorded.
 //
-// Rounds shuffle the configurations; each child warms up, then measures; the figure is the
-// median over rounds.
+// Rounds shuffle the configurations; each child warms every case up, then measures them in
+// interleaved blocks; the figure is the median over rounds.
 //
 //   node bench/llm-peers.mjs            (print Markdown)
 //   node bench/llm-peers.mjs --write    (also replace its section in docs/benchmarks.md)
-// Knobs: BENCH_ROUNDS (5), BENCH_CALLS (300 non-streamed per SDK), BENCH_STREAM_CALLS (40),
-// BENCH_WARMUP (30), BENCH_CONFIGS (off,mcpmeter,traceloop,openlit), BENCH_NO_CONTENT=1
-// (content capture off in Traceloop and openlit).
+// Knobs: BENCH_ROUNDS (5), BENCH_CALLS (300 non-streamed per case), BENCH_STREAM_CALLS (40),
+// BENCH_WARMUP (30), BENCH_CONFIGS (off,provider,mcpmeter,traceloop,openlit), BENCH_CASES
+// (e.g. openai/json), BENCH_CHUNK_DELAY_MS (1), BENCH_STREAM_CONCURRENCY (8), BENCH_V0=0,
+// BENCH_NO_CONTENT=1 (content capture off in Traceloop and openlit), BENCH_NODE_FLAGS (e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof", given to the children).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -462,6 +465,7 @@ async function main() {
     failed: {},
   };
   const started = Date.now();
+  run.loadStart = os.loadavg()[0];
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (const config of shuffle(CONFIGS)) {
@@ -514,7 +518,7 @@ function version(name) {
   return '?';
 }
 
-function report({ cpu, last, failed, load, seconds }) {
+function report({ cpu, last, failed, load, loadStart, seconds }) {
   const med = (config, k) => (cpu[config]?.[k]?.length ? median(cpu[config][k]) : NaN);
   const added = (config, k) => med(config, k) - med('off', k);
   const us = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} µs` : '—');
@@ -637,7 +641,9 @@ function report({ cpu, last, failed, load, seconds }) {
         `- ${NAMES[config]} wrote to stderr (${said.split('\n').length} lines), first: \`${said.split('\n')[0].slice(0, 200)}\``,
       );
     for (const [sdk, e] of Object.entries(last[config]?.errors ?? {}))
-      errors.push(`- ${NAMES[config]}, \`require('${sdk}')\` (${version(sdk)}) threw: \`${e}\``);
+      errors.push(
+        `- ${NAMES[config]}: \`require('${sdk}')\` (${version(sdk)}) after its set-up threw, from its require hook (an app doing this fails to start): \`${e}\``,
+      );
   }
 
   let machine = '';
@@ -682,7 +688,7 @@ function report({ cpu, last, failed, load, seconds }) {
     '  on a side port, FastHistograms, runtime metrics, the LLM instrumentation installed next to it, no content',
     '  capture) and spans over OTLP/HTTP to the local sink — `traces: { endpoint, protocol: "http/json" }`: its',
     '  default encoding is protobuf, JSON here so that every column exports alike.',
-    '- **Traceloop**: `initialize()` of `@traceloop/node-server-sdk` as its quick start says (every bundled',
+    '- **Traceloop**: `initialize()` of `@traceloop/node-server-sdk` with its defaults (every bundled',
     `  instrumentation, token enrichment on, ${NO_CONTENT ? 'content capture off (`traceContent: false`)' : 'prompt and completion content captured (its default)'}), \`exporter:\` the`,
     '  same OTLP/HTTP JSON exporter to the sink; its prompt-registry sync off (`traceloopSyncEnabled: false`: it',
     "  polls Traceloop's API).",
@@ -698,7 +704,7 @@ function report({ cpu, last, failed, load, seconds }) {
     ...(CASES_V0.length
       ? [
           '- `@anthropic-ai/sdk` 0.x (devDependency alias `anthropic-sdk-v0`): Traceloop 0.27 patches',
-          '  `Anthropic.Completions`, gone from 1.x, so it is measured on the newest 0.x too — off, mcpmeter',
+          '  `Anthropic.Completions`, gone from 1.x, so it is measured on the newest 0.x too — off, tracer provider only, mcpmeter',
           '  (`instrumentAnthropic(client)`, the hook register() installs) and Traceloop (`new',
           '  AnthropicInstrumentation().manuallyInstrument(module)`), instrumented by hand since no require hook sees',
           '  the alias.',
@@ -706,7 +712,7 @@ function report({ cpu, last, failed, load, seconds }) {
       : []),
     '',
     `Machine: ${machine}, ${os.availableParallelism()} cores (shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)};`,
-    `1-minute load average ${load.toFixed(1)} at the end; the run took ${seconds.toFixed(0)} s. Run: \`pnpm build && node bench/llm-peers.mjs --write\`.`,
+    `1-minute load average ${loadStart.toFixed(1)} at the start, ${load.toFixed(1)} at the end; the run took ${seconds.toFixed(0)} s. Run: \`pnpm build && node bench/llm-peers.mjs --write\`.`,
     '',
     '| call | config | CPU per call | added | × off | per chunk | added per round |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
@@ -724,6 +730,22 @@ function report({ cpu, last, failed, load, seconds }) {
     '| aim | this run | |',
     '| --- | --- | --- |',
     ...aims,
+    ...(CONFIGS.includes('provider')
+      ? [
+          '',
+          `Over the tracer-provider-only column instead of off (registering any tracer provider makes \`@anthropic-ai/sdk\``,
+          `trace itself), mcpmeter adds to a non-streamed call: ${[
+            'openai',
+            'anthropic',
+            ...(CASES_V0.length ? ['anthropic0'] : []),
+          ]
+            .map(
+              (sdk) =>
+                `${LABELS[sdk]} ${signed(med('mcpmeter', `${sdk}/json`) - med('provider', `${sdk}/json`))}`,
+            )
+            .join(', ')}.`,
+        ]
+      : []),
   ].join('\n');
 }
 
