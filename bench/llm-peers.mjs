@@ -415,6 +415,9 @@ function runChild(config, port, sink) {
       env: {
         ...process.env,
         BENCH_LLM_PEERS: JSON.stringify({ config, port, sink }),
+        // Everything OTLP goes to the sink (mcpmeter's probe for a \`mcpmeter ui\` hub too:
+        // the sink answers 404, as a Collector does).
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink,
         OTEL_LOG_LEVEL: 'error',
       },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -570,17 +573,22 @@ function report({ cpu, last, failed, load, loadStart, seconds }) {
     );
     for (const peer of ['traceloop', 'openlit']) {
       if (!CONFIGS.includes(peer)) continue;
-      let p = added(peer, j);
-      let mine = a;
+      let k = j;
       let note = '';
       // A peer that cannot patch this SDK version: compared where it can (0.x, same run).
-      if (!Number.isFinite(p) && sdk === 'anthropic' && CASES_V0.length) {
-        p = added(peer, 'anthropic0/json');
-        mine = added('mcpmeter', 'anthropic0/json');
+      if (!Number.isFinite(added(peer, j)) && sdk === 'anthropic' && CASES_V0.length) {
+        k = 'anthropic0/json';
         note = ` (on 0.x: ${NAMES[peer]} ${whyNot(peer, j).replace(' (below)', '')} 1.x)`;
       }
+      const p = added(peer, k);
+      const mine = added('mcpmeter', k);
+      // Rounds in which mcpmeter's child used less CPU than the peer's child of the same round.
+      const ours = cpu.mcpmeter?.[k] ?? [];
+      const theirs = cpu[peer]?.[k] ?? [];
+      const n = Math.min(ours.length, theirs.length);
+      const below = ours.slice(0, n).filter((x, i) => x < theirs[i]).length;
       aims.push(
-        `| ${LABELS[sdk]} non-streamed: below ${NAMES[peer]}${note} | ${signed(mine)} vs ${signed(p)} | ${Number.isFinite(p) ? verdict(mine < p) : `${NAMES[peer]} has no figure`} |`,
+        `| ${LABELS[sdk]} non-streamed: below ${NAMES[peer]}${note} | ${signed(mine)} vs ${signed(p)}; below in ${below} of ${n} rounds | ${Number.isFinite(p) ? verdict(mine < p) : `${NAMES[peer]} has no figure`} |`,
       );
     }
     for (const kind of ['stream', 'burst']) {
@@ -687,7 +695,8 @@ function report({ cpu, last, failed, load, loadStart, seconds }) {
     '- **mcpmeter**: `register()` from `@mcpmeter/node` as a user calls it, with its defaults (Prometheus exposition',
     '  on a side port, FastHistograms, runtime metrics, the LLM instrumentation installed next to it, no content',
     '  capture) and spans over OTLP/HTTP to the local sink — `traces: { endpoint, protocol: "http/json" }`: its',
-    '  default encoding is protobuf, JSON here so that every column exports alike.',
+    '  default encoding is protobuf, JSON here so that every column exports alike; `OTEL_EXPORTER_OTLP_ENDPOINT` is',
+    '  the sink, so its probe for a `mcpmeter ui` hub (every 5 s) gets a 404 there, as from a Collector.',
     '- **Traceloop**: `initialize()` of `@traceloop/node-server-sdk` with its defaults (every bundled',
     `  instrumentation, token enrichment on, ${NO_CONTENT ? 'content capture off (`traceContent: false`)' : 'prompt and completion content captured (its default)'}), \`exporter:\` the`,
     '  same OTLP/HTTP JSON exporter to the sink; its prompt-registry sync off (`traceloopSyncEnabled: false`: it',
