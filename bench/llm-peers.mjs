@@ -588,7 +588,7 @@ function report({ cpu, last, failed, load, loadStart, seconds }) {
       const n = Math.min(ours.length, theirs.length);
       const below = ours.slice(0, n).filter((x, i) => x < theirs[i]).length;
       aims.push(
-        `| ${LABELS[sdk]} non-streamed: below ${NAMES[peer]}${note} | ${signed(mine)} vs ${signed(p)}; below in ${below} of ${n} rounds | ${Number.isFinite(p) ? verdict(mine < p) : `${NAMES[peer]} has no figure`} |`,
+        `| ${LABELS[sdk]} non-streamed: below ${NAMES[peer]}${note} | ${signed(mine)} vs ${signed(p)}; below in ${below} of ${n} rounds | ${!Number.isFinite(p) ? `${NAMES[peer]} has no figure` : mine < p === below > n / 2 ? verdict(mine < p) : '**not shown**: the medians and the rounds disagree'} |`,
       );
     }
     for (const kind of ['stream', 'burst']) {
@@ -722,6 +722,9 @@ function report({ cpu, last, failed, load, loadStart, seconds }) {
     '',
     `Machine: ${machine}, ${os.availableParallelism()} cores (shared), Node ${process.version}, ${new Date().toISOString().slice(0, 10)};`,
     `1-minute load average ${loadStart.toFixed(1)} at the start, ${load.toFixed(1)} at the end; the run took ${seconds.toFixed(0)} s. Run: \`pnpm build && node bench/llm-peers.mjs --write\`.`,
+    '',
+    '`openai` does not trace itself, so for it the tracer-provider-only column differs from off by noise alone:',
+    "it shows this run's noise floor.",
     '',
     '| call | config | CPU per call | added | × off | per chunk | added per round |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
