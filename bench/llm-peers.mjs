@@ -79,7 +79,7 @@ const NAMES = {
 // ---------------------------------------------------------------- child
 
 async function child() {
-  const { config, port, sink } = JSON.parse(process.env.BENCH_LLM_PEERS);
+  const { config, group, port, sink } = JSON.parse(process.env.BENCH_LLM_PEERS);
   const benchRequire = createRequire(join(BENCH, 'package.json'));
   const openlitRequire = createRequire(benchRequire.resolve('openlit'));
   const api = benchRequire('@opentelemetry/api');
@@ -186,17 +186,19 @@ async function child() {
       return undefined;
     }
   };
-  const OpenAI = load('openai');
-  const Anthropic = load('@anthropic-ai/sdk');
+  // One SDK per child: what one SDK's calls leave behind (spans to export, garbage to
+  // collect) must not be paid during another's measured blocks.
+  const OpenAI = group === 'openai' ? load('openai') : undefined;
+  const Anthropic = group === 'anthropic' ? load('@anthropic-ai/sdk') : undefined;
   // The newest 0.x SDK (alias `anthropic-sdk-v0`): Traceloop 0.27 patches `Anthropic.Completions`,
   // which 1.x no longer has. Not seen by any require hook (another package name), so each
   // configuration instruments it by hand, as its docs say for bundled or ESM apps.
-  const AnthropicV0 = CASES_V0.length ? benchRequire('anthropic-sdk-v0') : undefined;
+  const AnthropicV0 = group === 'anthropic0' ? benchRequire('anthropic-sdk-v0') : undefined;
   let v0Client = (c) => c;
   if (config === 'mcpmeter') {
     const { instrumentAnthropic } = benchRequire('@mcpmeter/instrumentation-llm');
     v0Client = (c) => instrumentAnthropic(c);
-  } else if (config === 'traceloop') {
+  } else if (config === 'traceloop' && AnthropicV0) {
     const { AnthropicInstrumentation } = benchRequire('@traceloop/instrumentation-anthropic');
     const inst = new AnthropicInstrumentation();
     inst.manuallyInstrument(AnthropicV0);
@@ -255,7 +257,7 @@ async function child() {
       };
   }
   const sdkOf = { openai: 'openai', anthropic: '@anthropic-ai/sdk' };
-  const cases = casesOf(config).filter((k) => !errors[sdkOf[k.split('/')[0]]]);
+  const cases = casesOf(config).filter((k) => k.split('/')[0] === group && !errors[sdkOf[group]]);
   // Every case warmed up first, then measured in BLOCKS blocks interleaved across the cases,
   // so that the JIT and the heap are in the same state for all of them.
   const run = async (k, n) => {
@@ -376,6 +378,30 @@ function collect(stats, body) {
       }
 }
 
+/** Two children's results (of one configuration, one round) as one. */
+function merge(a, b) {
+  if (!a) return b;
+  const s = emptyStats();
+  for (const x of [a.sink, b.sink]) {
+    for (const k of ['spans', 'attributes', 'events', 'durationCount', 'logRecords', 'undecoded'])
+      s[k] += x[k];
+    for (const [n, c] of x.scopes) s.scopes.set(n, (s.scopes.get(n) ?? 0) + c);
+    for (const k of x.contentKeys) s.contentKeys.add(k);
+    for (const k of x.metricNames) s.metricNames.add(k);
+    s.logContent ||= x.logContent;
+  }
+  const metrics = { ...a.metrics };
+  for (const [k, v] of Object.entries(b.metrics ?? {})) metrics[k] = (metrics[k] ?? 0) + v;
+  return {
+    cpu: { ...a.cpu, ...b.cpu },
+    made: { ...a.made, ...b.made },
+    errors: { ...a.errors, ...b.errors },
+    metrics,
+    stderr: a.stderr + b.stderr,
+    sink: s,
+  };
+}
+
 function startSink() {
   let stats = emptyStats();
   const server = createServer((req, res) => {
@@ -406,7 +432,7 @@ function startSink() {
   };
 }
 
-function runChild(config, port, sink) {
+function runChild(config, group, port, sink) {
   return new Promise((resolve, reject) => {
     // e.g. BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the time goes
     const flags = process.env.BENCH_NODE_FLAGS?.split(' ') ?? [];
@@ -414,7 +440,7 @@ function runChild(config, port, sink) {
       cwd: BENCH,
       env: {
         ...process.env,
-        BENCH_LLM_PEERS: JSON.stringify({ config, port, sink }),
+        BENCH_LLM_PEERS: JSON.stringify({ config, group, port, sink }),
         // Everything OTLP goes to the sink (mcpmeter's probe for a \`mcpmeter ui\` hub too:
         // the sink answers 404, as a Collector does).
         OTEL_EXPORTER_OTLP_ENDPOINT: sink,
@@ -471,13 +497,20 @@ async function main() {
   run.loadStart = os.loadavg()[0];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const config of shuffle(CONFIGS)) {
+      const units = CONFIGS.flatMap((config) =>
+        [...new Set(casesOf(config).map((k) => k.split('/')[0]))].map((group) => [config, group]),
+      );
+      const seen = new Set();
+      for (const [config, group] of shuffle(units)) {
         if (run.failed[config]) continue;
         sink.take();
         try {
-          const r = await runChild(config, port, sinkUrl);
+          const r = await runChild(config, group, port, sinkUrl);
           for (const [k, v] of Object.entries(r.cpu)) run.cpu[config][k].push(v);
-          run.last[config] = { ...r, sink: sink.take() };
+          // What the configuration recorded: its children of this round, added up.
+          if (!seen.has(config)) run.last[config] = undefined;
+          seen.add(config);
+          run.last[config] = merge(run.last[config], { ...r, sink: sink.take() });
         } catch (err) {
           run.failed[config] = String(err.message ?? err);
           process.stderr.write(`${run.failed[config]}\n`);
@@ -682,7 +715,8 @@ function report({ cpu, last, failed, load, loadStart, seconds }) {
     `that each arrives in its own read as from a real model, ${CONCURRENCY} streams at a time; "burst" with the chunks written back to`,
     "back (a stream arrives in a few large reads; the SDKs' SSE parsers copy the rest of their buffer at every",
     'event, so this mode weighs how the body is cut into reads), one at a time. Per round every configuration',
-    `runs in a fresh child process (the peers patch modules globally), in a shuffled order; in it every case gets`,
+    'runs in a fresh child process per SDK (the peers patch modules globally; one SDK per child, so that the spans',
+    "and garbage one SDK's calls leave are not paid in another's blocks), all shuffled; in it every case gets",
     `${WARMUP} warm-up calls, then ${CALLS} non-streamed calls or ${STREAM_CALLS} streams are measured per case, in ${BLOCKS} blocks interleaved across`,
     `the cases. Figures are medians over ${ROUNDS} rounds; "added" and "×" are against \`off\` of the same run; the last`,
     "column is the spread of the added CPU round by round (each child against that round's `off`). Versions:",
@@ -730,7 +764,7 @@ function report({ cpu, last, failed, load, loadStart, seconds }) {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
-    'What each configuration recorded in its last child, as the sink decoded it:',
+    'What each configuration recorded in its children of the last round, as the sink decoded it:',
     '',
     '| config | calls | every call recorded? | spans | attributes per span | content captured | metrics |',
     '| --- | ---: | --- | --- | ---: | --- | --- |',
