@@ -10,6 +10,7 @@ const scripts = [
   'mcp-server.mjs',
   'llm-stream.mjs',
   'llm-wire.mjs',
+  'llm-peers.mjs',
   'cli-wrap-proxy.mjs',
   'mcp-http.mjs',
   'cold-start.mjs',
