@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, machine } from './prometheus-common.mjs';
+import { writeSection } from './doc-section.mjs';
 
 const cliRequire = createRequire(join(ROOT, 'packages/cli/package.json'));
 const load = (name) => import(pathToFileURL(cliRequire.resolve(name)).href);
@@ -252,26 +253,7 @@ Latency p99 is dominated by scheduling on this shared 2-core machine (other jobs
 `;
 process.stdout.write(md);
 if (process.argv.includes('--write')) {
-  const file = await writeSectionNamed('## mcpmeter wrap and proxy', md);
+  const file = await writeSection('mcpmeter wrap and proxy', md);
   process.stderr.write(`wrote ${file}\n`);
 }
 process.exit(0);
-
-/** Replaces (or appends) the section headed `heading` of docs/benchmarks.md. */
-async function writeSectionNamed(heading, raw) {
-  const { writeFileSync } = await import('node:fs');
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const prettier = await import('prettier');
-  const config = (await prettier.resolveConfig(file)) ?? {};
-  const markdown = (await prettier.format(raw, { ...config, parser: 'markdown' })).trim();
-  let doc = readFileSync(file, 'utf8');
-  const start = doc.indexOf(`\n${heading}\n`);
-  if (start === -1) {
-    doc = `${doc.trimEnd()}\n\n${markdown}\n`;
-  } else {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = `${doc.slice(0, start)}\n${markdown}\n${next === -1 ? '' : doc.slice(next)}`;
-  }
-  writeFileSync(file, doc);
-  return file;
-}

@@ -12,11 +12,12 @@
 //   BENCH_COMPARE_ROOT=/path/to/other/checkout   adds its mcpmeter rows (built there)
 //   BENCH_ONLY=mcpmeter,plain    only the setups whose name contains one of these (plain node always)
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './doc-section.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -248,24 +249,6 @@ function verdicts() {
     .join('\n');
 }
 if (process.argv.includes('--write')) {
-  const file = await writeSection('## Cold start', md);
+  const file = await writeSection('Cold start', md);
   process.stderr.write(`wrote ${file}\n`);
-}
-
-/** Replaces (or appends) the section headed `heading` of docs/benchmarks.md. */
-async function writeSection(heading, raw) {
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const prettier = await import('prettier');
-  const config = (await prettier.resolveConfig(file)) ?? {};
-  const markdown = (await prettier.format(raw, { ...config, parser: 'markdown' })).trim();
-  let doc = readFileSync(file, 'utf8');
-  const start = doc.indexOf(`\n${heading}\n`);
-  if (start === -1) {
-    doc = `${doc.trimEnd()}\n\n${markdown}\n`;
-  } else {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = `${doc.slice(0, start)}\n${markdown}\n${next === -1 ? '' : doc.slice(next)}`;
-  }
-  writeFileSync(file, doc);
-  return file;
 }

@@ -27,13 +27,14 @@
 // BENCH_NO_CONTENT=1 (content capture off in Traceloop and openlit), BENCH_NODE_FLAGS (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof", given to the children).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './doc-section.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -461,19 +462,6 @@ function runChild(config, group, port, sink) {
   });
 }
 
-function writeSection(markdown) {
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = doc.indexOf('\n' + SECTION + '\n');
-  if (start < 0) {
-    writeFileSync(file, doc.trimEnd() + '\n\n' + markdown.trim() + '\n');
-    return;
-  }
-  const next = doc.indexOf('\n## ', start + 1);
-  const rest = next >= 0 ? '\n' + doc.slice(next) : '\n';
-  writeFileSync(file, doc.slice(0, start) + '\n' + markdown.trim() + '\n' + rest);
-}
-
 async function main() {
   for (const f of ['packages/node/dist/index.cjs', 'packages/instrumentation-llm/dist/index.cjs'])
     if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: run pnpm build first`);
@@ -528,7 +516,7 @@ async function main() {
   run.seconds = (Date.now() - started) / 1000;
   const md = report(run);
   process.stdout.write(md + '\n');
-  if (process.argv.includes('--write')) writeSection(md);
+  if (process.argv.includes('--write')) await writeSection(SECTION.slice(3), md);
 }
 
 const KIND_LABELS = {

@@ -19,11 +19,12 @@
 //   node bench/llm-stream.mjs            (run all, print Markdown)
 //   node bench/llm-stream.mjs --write    (also replace "## LLM" in docs/benchmarks.md)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeSection } from './doc-section.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'packages/instrumentation-llm');
@@ -205,17 +206,6 @@ function machine() {
   };
 }
 
-function writeSection(markdown) {
-  const file = join(ROOT, 'docs/benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = doc.indexOf('\n## LLM');
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start) + (next >= 0 ? doc.slice(next) : '\n');
-  }
-  writeFileSync(file, doc.trimEnd() + '\n\n' + markdown.trim() + '\n');
-}
-
 const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
 
 async function main() {
@@ -279,7 +269,7 @@ async function main() {
     '  (output tokens checked).',
   ].join('\n');
   process.stdout.write(md + '\n');
-  if (process.argv.includes('--write')) writeSection(md);
+  if (process.argv.includes('--write')) await writeSection('LLM', md);
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4] === 'true');

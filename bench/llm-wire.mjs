@@ -11,12 +11,13 @@
 //   node bench/llm-wire.mjs            (print Markdown)
 //   node bench/llm-wire.mjs --write    (also replace "## Wire capture of LLM calls" in docs/benchmarks.md)
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeSection } from './doc-section.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = join(ROOT, 'packages/instrumentation-llm');
@@ -206,20 +207,6 @@ async function freePort() {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function writeSection(markdown) {
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = doc.indexOf('\n' + SECTION);
-  if (start < 0) {
-    writeFileSync(file, doc.trimEnd() + '\n\n' + markdown.trim() + '\n');
-    return;
-  }
-  // In place: the section keeps its position among the others.
-  const next = doc.indexOf('\n## ', start + 1);
-  const after = next >= 0 ? doc.slice(next) : '\n';
-  writeFileSync(file, doc.slice(0, start) + '\n' + markdown.trim() + '\n' + after);
-}
-
 async function main() {
   for (const f of [join(PKG, 'dist/index.mjs'), join(ROOT, 'packages/node/dist/index.mjs')])
     if (!existsSync(f)) throw new Error(`${f} is missing: run pnpm build first`);
@@ -369,7 +356,7 @@ async function main() {
     ...WHERE_THE_TIME_GOES,
   ].join('\n');
   process.stdout.write(md + '\n');
-  if (process.argv.includes('--write')) writeSection(md);
+  if (process.argv.includes('--write')) await writeSection(SECTION.slice(3), md);
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4]);

@@ -14,12 +14,13 @@
 //   BENCH_PROFILE=dir   runs every server with --cpu-prof --cpu-prof-dir=dir
 //   BENCH_COMPARE_ROOT=/other/checkout   adds that checkout's mcpmeter rows (built there)
 import { fork } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { machine } from './prometheus-common.mjs';
+import { writeSection } from './doc-section.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, 'bench');
@@ -568,7 +569,7 @@ for (const r of stderrRows)
 
 process.stdout.write(md);
 if (process.argv.includes('--write')) {
-  const file = await writeSection('## MCP server over Streamable HTTP (issue 20)', md);
+  const file = await writeSection('MCP server over Streamable HTTP (issue 20)', md);
   process.stderr.write(`wrote ${file}\n`);
 }
 process.exit(0);
@@ -620,22 +621,4 @@ medians per call):
   branch (the counts above), which was not looked into: its CPU figures include the sending either way.
 - Not measured: Traceloop (\`@traceloop/node-server-sdk\`; optional in issue 20's brief for this row, not attempted).
 `;
-}
-
-/** Replaces (or appends) the section headed `heading` of docs/benchmarks.md. */
-async function writeSection(heading, raw) {
-  const file = join(ROOT, 'docs/benchmarks.md');
-  const prettier = await import('prettier');
-  const config = (await prettier.resolveConfig(file)) ?? {};
-  const markdown = (await prettier.format(raw, { ...config, parser: 'markdown' })).trim();
-  let doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(`\n${heading}\n`);
-  if (at === -1) {
-    doc = `${doc.trimEnd()}\n\n${markdown}\n`;
-  } else {
-    const next = doc.indexOf('\n## ', at + 1);
-    doc = `${doc.slice(0, at)}\n${markdown}\n${next === -1 ? '' : doc.slice(next)}`;
-  }
-  writeFileSync(file, doc);
-  return file;
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeSection as writeDocSection } from './doc-section.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkgRequire = createRequire(join(ROOT, 'packages/prometheus/package.json'));
@@ -49,25 +50,4 @@ export async function time(fn, { runs = 10, warmup = 3 } = {}) {
 }
 
 /** Replaces (or appends) the `## <heading>` section of docs/benchmarks.md (`## Exposition` by default). */
-export async function writeSection(raw, heading = 'Exposition') {
-  const { existsSync, writeFileSync } = await import('node:fs');
-  const file = join(ROOT, 'docs/benchmarks.md');
-  // the repository's lint runs prettier --check on docs; format only this section
-  const prettier = await import('prettier');
-  const config = (await prettier.resolveConfig(file)) ?? {};
-  const markdown = await prettier.format(raw, { ...config, parser: 'markdown' });
-  let doc = existsSync(file)
-    ? readFileSync(file, 'utf8')
-    : '# Benchmarks\n\nFigures from the scripts in `bench/`, with the machine they ran on.\n';
-  // the exact heading line: `## Exposition` must not match `## Exposition memory …`
-  const start = doc.indexOf(`\n## ${heading}\n`);
-  if (start === -1) {
-    doc = doc.trimEnd() + '\n\n' + markdown.trim() + '\n';
-  } else {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc =
-      doc.slice(0, start) + '\n' + markdown.trim() + '\n' + (next === -1 ? '' : doc.slice(next));
-  }
-  writeFileSync(file, doc);
-  return file;
-}
+export const writeSection = (raw, heading = 'Exposition') => writeDocSection(heading, raw);
