@@ -61,6 +61,18 @@ const ALL = {
     execArgv: [],
     env: { ...M, BENCH_MCPMETER_EXPLICIT: '1', MCPMETER_RUNTIME_METRICS: 'false' },
   },
+  impspans: {
+    execArgv: ['--import', './probe/count-spans.mjs', '--import', '@mcpmeter/node/register'],
+    env: M,
+  },
+  expspans: {
+    execArgv: ['--import', './probe/count-spans.mjs'],
+    env: { ...M, BENCH_MCPMETER_EXPLICIT: '1' },
+  },
+  fullspans: {
+    execArgv: ['--import', './probe/count-spans.mjs', '--import', './probe/imp-full.mjs'],
+    env: M,
+  },
   imprt: {
     execArgv: ['--import', '@mcpmeter/node/register'],
     env: { ...M, MCPMETER_RUNTIME_METRICS: 'false' },
@@ -278,3 +290,7 @@ for (const s of servers) {
 }
 for (const s of servers) await s.stop();
 agent.destroy();
+for (const s of servers) {
+  const e = s.err().trim();
+  if (e) console.log(`${s.name} stderr at exit: ${e.slice(-300)}`);
+}
