@@ -599,14 +599,30 @@ medians per call):
   iterated to find the oldest; it now hashes the arguments as it walks them (~5–6 µs). Each step costs ~10× its
   tight-loop figure here (the in-memory "MCP server" section above: ~0.7 µs for metrics) because between two
   requests the SDK, Hono's Node adapter, zod and \`node:http\` run through their own code and data, so ours runs
-  from cold caches. The rest of "metrics only" over the baseline is process-wide (the \`--import\` loader hooks,
-  runtime metrics' GC observer, the larger heap); switching runtime metrics, the hub probe or the context
-  manager off one at a time stayed within the noise of 30-round runs. The same bookkeeping set up in code
-  (\`register()\` + \`instrumentMcpServer()\`, no \`--import\`) came out lower than \`--import\` in each of the five
-  runs of this branch before the final one, by 0.07–0.22 in the ratio (this run: the rows above) while the timed per-request bookkeeping was the
-  same in both (~12–14 µs + ~8–9 µs): the difference is in what the \`--import\` path sets up for the whole process
-  (the import-in-the-middle loader hooks run in-thread, the patched classes), not per request in our code; its
-  cause was not found in the time of this work.
+  from cold caches. The rest of "metrics only" over the baseline is process-wide. Per second: runtime
+  metrics' \`monitorEventLoopDelay\` (resolution 10 ms) wakes the process ~97 times a second, 3–4 ms of CPU per
+  second while idle on this machine (\`bench/probe/idle.mjs\`, \`eld-idle.mjs\`: 3.8 ms/s at 10 ms, 2.1 at 20,
+  0.9 at 50, 0.06 without). Here each server is idle while the others take their turn, so that lands in its
+  cycle (the "server CPU" column, not "in block"): in the probes' interleaved runs runtime metrics off lowered
+  the ratio by ~0.05 in both mcpmeter set-ups. It is not changed: the histogram records the interval between
+  firings, so a coarser resolution would shift every \`nodejs_eventloop_delay_*\` value (p50 10.1 → 50.5 ms at 50 ms).
+- \`--import\` vs the same set up in code (\`register()\` + \`instrumentMcpServer()\`): lower in code in each of the
+  runs of the previous branch, by 0.06–0.22. The probes of \`bench/probe/\` (3–5 servers, up to 50 rounds of 200
+  calls) put it at +0.05–0.09 in most runs but not all (−0.02 to +0.2), ~20–25 µs per call more on the main
+  thread (per-thread CPU from \`/proc\`), no extra thread: about half with the loader hooks, the wrapped
+  \`server/mcp.js\` and \`register()\` under \`--import\` but the server wrapped in code (+0.02–0.04), the rest with
+  the zero-code patch of \`connect\` (its mechanism not found). Ruled out: no module resolved or loaded after start-up (every resolve and
+  load the in-thread hooks see was logged); import-in-the-middle wraps one module
+  (\`@modelcontextprotocol/sdk/dist/esm/server/mcp.js\`, the same \`McpServer\` class); no \`http.server.*\`
+  diagnostics-channel subscriber (the LLM wire capture subscribes \`http.client.*\` and \`undici:request:*\` only);
+  the same per-request hooks in both (\`--cpu-prof\`: no frame of ours differs, no span started); ~70 KB
+  allocated per call in every server including the baseline (the SDK's own), heap retained after a full GC
+  under 50 B per call. Hub probe off, LLM wire capture off: one run each (0.97×, 1.09× against 1.06×), not
+  conclusive. One cause found on the way: with the instrumentations' CJS builds (\`register()\` called from ESM, they are then \`require()\`d) the
+  ESM \`ProxyTracer\` failed their \`instanceof\` check and a metrics-only server started a no-op span per request; fixed
+  (\`tracesNothing()\` recognises the other copy of the API). Its cost was not measured apart: the probe that hit it
+  was no dearer than the shipped \`--import\` path, which does not. What is left of the gap is
+  spread over the SDK's, Hono's and \`node:http\`'s frames, not in one place that was found.
 - Metrics + spans adds, per call: the SDK's \`tracer.startSpan\` (sampler, ids, attribute cleaning twice) ~35–40 µs,
   the request's own span attributes (\`jsonrpc.request.id\`, \`mcp.session.id\`, \`network.protocol.*\`,
   \`client.address\`/\`client.port\`: six \`setAttribute\` calls) ~17–19 µs, and ~15 µs more when the reply is sent

@@ -14,7 +14,13 @@ import {
  * hot path that is wasted work (issue 4 counts every call): this tells, per
  * request, whether a tracer would start such a span right now. The check follows
  * a provider registered later (the proxy gets a delegate), and anything it does
- * not recognise (another copy of the API, a real SDK tracer) counts as tracing.
+ * not recognise (a real SDK tracer, an unknown object) counts as tracing.
+ *
+ * The proxy or no-op tracer of another copy of the API is recognised by its class
+ * names: `@mcpmeter/node`'s ESM build hands its ESM ProxyTracer to instrumentations
+ * loaded as CJS (register() from ESM, the instrumentations then require()d), whose
+ * `instanceof` checks see the CJS classes. Without this each request of such a
+ * metrics-only server started a no-op span (issue 20: ~15 µs per call over HTTP).
  */
 
 /** The API's no-op provider: what a ProxyTracerProvider delegates to before a provider is registered. */
@@ -44,5 +50,23 @@ export function tracesNothing(tracer: Tracer): boolean {
       provider.getDelegate() === NOOP_PROVIDER
     );
   }
-  return tracer instanceof NoopTracer;
+  return tracer instanceof NoopTracer || tracesNothingForeign(tracer);
+}
+
+type Named = { constructor?: { name?: unknown } } | null | undefined;
+const nameOf = (value: unknown): unknown =>
+  typeof value === 'object' && value !== null ? (value as Named)?.constructor?.name : undefined;
+
+/** The same question for the ProxyTracer / NoopTracer of another copy of the API. */
+function tracesNothingForeign(tracer: unknown): boolean {
+  const name = nameOf(tracer);
+  if (name === 'NoopTracer') return true;
+  if (name !== 'ProxyTracer') return false;
+  const proxy = tracer as ProxyTracerInternals;
+  if (proxy._delegate !== undefined) return false;
+  const provider = proxy._provider as { getDelegate?: unknown } | undefined;
+  if (nameOf(provider) !== 'ProxyTracerProvider' || typeof provider?.getDelegate !== 'function') {
+    return false;
+  }
+  return nameOf((provider.getDelegate as () => unknown).call(provider)) === 'NoopTracerProvider';
 }
