@@ -148,7 +148,8 @@ const call = async (c) => {
   for await (const _ of s) n++;
   return n;
 };
-const sides = Object.keys(clients);
+// BENCH_ONLY=on|off: that side alone (to profile it with --cpu-prof).
+const sides = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : Object.keys(clients);
 for (const s of sides) for (let i = 0; i < 20; i++) await call(clients[s]);
 const per = Object.fromEntries(sides.map((s) => [s, []]));
 for (let b = 0; b < BLOCKS; b++)
@@ -159,6 +160,10 @@ for (let b = 0; b < BLOCKS; b++)
     per[s].push((c.user + c.system) / PER);
   }
 const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+if (process.env.BENCH_ONLY) {
+  console.log(kind, process.env.BENCH_ONLY, med(per[sides[0]]).toFixed(0), 'µs per stream');
+  process.exit(0);
+}
 const off = med(per.off);
 console.log(
   kind,

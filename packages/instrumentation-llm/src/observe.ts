@@ -213,7 +213,7 @@ export function mayMatter(format: WireFormat, data: string): boolean {
     case 'openai.embeddings':
       // A delta ends in `"finish_reason":null}]}` (or `…}],"usage":null}` with include_usage): searching
       // from the end finds it within a few dozen characters. Usage comes in a chunk without choices.
-      return data.lastIndexOf('"finish_reason":null') === -1 || data.includes('"usage":{');
+      return data.lastIndexOf('"finish_reason":null') === -1 || hasUsageObject(data);
     case 'openai.responses':
       return !data.includes('.delta"');
     case 'anthropic.messages':
@@ -221,6 +221,16 @@ export function mayMatter(format: WireFormat, data: string): boolean {
     default:
       return true;
   }
+}
+
+/**
+ * `data.includes('"usage":{')`, searched from `usage` on: V8 looks for a pattern's first character
+ * first, and a `"` is every few characters of JSON (about 5× slower on a chat delta).
+ */
+function hasUsageObject(data: string): boolean {
+  for (let i = data.indexOf('usage":{'); i !== -1; i = data.indexOf('usage":{', i + 1))
+    if (i > 0 && data.charCodeAt(i - 1) === 34) return true;
+  return false;
 }
 
 function cancellationOf(reason: unknown): unknown {

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentAnthropic, instrumentOpenAI } from '../src/index.js';
+import { mayMatter } from '../src/observe.js';
 import { DEFAULT_USAGE, fakeHeaders } from '../../../test-utils/llm-upstream.js';
 import {
   ACTIVE,
@@ -242,5 +243,27 @@ describe('streamed SDK calls, every consumer', () => {
     const o = await outcome();
     expect(types).toContain(o.errorType);
     expect(o).toMatchObject({ spans: 1, durations: 1, ttfc: 1, active: 0 });
+  });
+});
+
+describe('mayMatter (which stream events are parsed)', () => {
+  it('parses an openai chat event exactly when it has no null finish_reason or has a usage object', () => {
+    const cases = [
+      '{"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]}',
+      '{"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}],"usage":null}',
+      '{"choices":[{"index":0,"delta":{"content":"\\"usage\\":{"},"finish_reason":null}]}',
+      '{"usage":{"prompt_tokens":1},"choices":[{"delta":{},"finish_reason":null}]}',
+      '{"choices":[{"delta":{},"finish_reason":null}],"usage":{"prompt_tokens":1}}',
+      '{"choices":[{"delta":{},"finish_reason":"stop"}]}',
+      '{"choices":[],"usage":{"prompt_tokens":1}}',
+      'usage":{',
+      '"usage":{',
+      '{"x":"usage\\":{","finish_reason":null}',
+    ];
+    for (const data of cases) {
+      const expected =
+        data.lastIndexOf('"finish_reason":null') === -1 || data.includes('"usage":{');
+      expect(mayMatter('openai.chat', data), data).toBe(expected);
+    }
   });
 });
