@@ -5,6 +5,7 @@
 //   node bench/llm-ab.mjs [openai|anthropic|fetch] [blocks=40] [calls per block=25] [stream]
 //   node --cpu-prof bench/llm-ab.mjs openai --only on 3000      (profile one side only)
 //   BENCH_BASE=path/to/other/dist/index.mjs node bench/llm-ab.mjs openai   (a third side: another build)
+//   BENCH_CHUNK_DELAY_MS=1 node bench/llm-ab.mjs openai 30 2 stream        (one chunk per read)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -97,7 +98,14 @@ const base = process.env.BENCH_BASE
 const insts = { off: undefined, on: instrumentation(llm), base: base && instrumentation(base) };
 const SIDES = base ? ['off', 'on', 'base'] : ['off', 'on'];
 
-const headers = { 'x-fake-chunks': String(CHUNKS) };
+// BENCH_CHUNK_DELAY_MS=1: the upstream spaces a stream's chunks, so that each arrives in its own read (as from a
+// real model, and as bench/llm-peers.mjs "stream" does); by default they are written back to back (a few reads).
+const headers = {
+  'x-fake-chunks': String(CHUNKS),
+  ...(process.env.BENCH_CHUNK_DELAY_MS
+    ? { 'x-fake-chunk-delay-ms': process.env.BENCH_CHUNK_DELAY_MS }
+    : {}),
+};
 let calls;
 if (kind === 'fetch') {
   const body = JSON.stringify({
