@@ -77,6 +77,11 @@ process.on('message', (m) => {
   if (m === 'cpu') {
     const { user, system } = process.cpuUsage();
     process.send({ user, system, rss: process.memoryUsage.rss() });
+  } else if (m === 'heap') {
+    // heap used after full GCs (bench/probe/drive.mjs; needs --expose-gc)
+    globalThis.gc?.();
+    globalThis.gc?.();
+    process.send({ used: process.memoryUsage().heapUsed });
   } else if (m === 'exit') {
     http.close();
     // let an SDK flush what it holds on its own exit hooks

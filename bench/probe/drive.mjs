@@ -120,7 +120,7 @@ async function start(name) {
   if (process.env.TRACE_DEOPT) execArgv.push('--trace-deopt', '--trace-opt');
   if (PROF)
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROF}`, `--cpu-prof-name=${name}.cpuprofile`);
-  const child = fork(join(BENCH, 'probe', 'server.mjs'), [], {
+  const child = fork(join(BENCH, 'mcp-http-server.mjs'), [], {
     cwd: BENCH,
     execArgv,
     env: { ...clean, ...c.env },
