@@ -18,6 +18,7 @@ import {
   hashAttributes,
   markToolContextNeeded,
   semconv,
+  warnOnce,
 } from '@mcpmeter/core';
 import { contentPolicy, type ContentPolicy } from './content.js';
 import { Pricer } from './pricer.js';
@@ -91,7 +92,14 @@ export class ObservedSums implements Sums {
     const key = hashAttributes(attributes);
     let s = this.byValue.get(key);
     if (s === undefined) {
-      if (this.byValue.size >= MAX_SUM_SERIES) return undefined;
+      if (this.byValue.size >= MAX_SUM_SERIES) {
+        warnOnce(
+          'instrumentation-llm:observed-sums-full',
+          `mcpmeter: gen_ai.client.active_requests keeps ${MAX_SUM_SERIES} attribute sets at most and leaves calls of further ones out; ` +
+            'lower maxModels or list the models (the models option) so fewer combinations reach it',
+        );
+        return undefined;
+      }
       s = { attributes: Object.freeze({ ...attributes }), value: 0 };
       this.byValue.set(key, s);
     }

@@ -252,7 +252,7 @@ export class HubPush {
     // at start-up, where the first probe runs; issue 20), though only `request` is used.
     const request =
       url.protocol === 'https:'
-        ? (await import('node:https')).request
+        ? process.getBuiltinModule('node:https').request
         : process.getBuiltinModule('node:http').request;
     return new Promise<Exchange>((resolve, reject) => {
       const headers: Record<string, string | number> = { ...this.options.headers };
